@@ -1,0 +1,43 @@
+# One command to run the app, one to test it; both work on a fresh machine (Debian, Python 3.11+).
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+# As root (CI, a fresh container) apt-get runs as is; otherwise through sudo.
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test lint bench clean system-deps
+
+run: $(VENV)/.runtime
+	$(PY) -m streamlit run app.py
+
+test: $(VENV)/.dev system-deps
+	$(VENV)/bin/ruff check .
+	$(PY) -m pytest
+
+lint: $(VENV)/.dev
+	$(VENV)/bin/ruff check .
+
+bench: $(VENV)/.dev
+	$(PY) bench/engine.py
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.runtime: requirements.txt | $(VENV)/bin/python
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(VENV)/bin/python
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $(VENV)/.runtime $@
+
+# Debian's chromium (driven by Playwright for the browser tests; never a downloaded browser) and
+# PostgreSQL (the storage tests start their own server on loopback).
+system-deps:
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ] || [ ! -d /usr/lib/postgresql ]; then \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium chromium-driver postgresql >/dev/null; \
+	fi
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts

@@ -1,0 +1,160 @@
+"""Command line: ``python -m dti validate|describe|score``.
+
+Used by scripts and by our own checks. Every failure is one line per problem on stderr and a non-zero
+exit; a traceback never reaches the user.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from dti import registry
+from dti.engine import EditionIncompleteError, InputProblems, Result, score, score_main_values
+from dti.framework import Framework
+from dti.inputs import read_main_values, read_responses
+from dti.validation import FrameworkError
+
+
+def describe_json(fw: Framework) -> dict:
+    return {
+        "id": fw.id,
+        "title_vi": fw.title_vi,
+        "title_en": fw.title_en,
+        "legal_basis": fw.legal_basis,
+        "year": fw.year,
+        "status": fw.status,
+        "complete": fw.complete,
+        "total_points": fw.total_points,
+        "pillars": [{"code": p.code, "name_vi": p.name_vi, "name_en": p.name_en, "main_indices": p.main_indices,
+                     "max_points": p.max_points} for p in fw.pillars],
+        "main_indices": [{
+            "code": m.code, "name_vi": m.name_vi, "name_en": m.name_en, "max_points": m.max_points,
+            "scored": m.scored, "group": m.group,
+            "components": [{
+                "code": c.code, "name_vi": c.name_vi, "name_en": c.name_en, "max_points": c.max_points,
+                "provenance": c.provenance.status.value,
+                "provenance_detail": c.provenance.model_dump(mode="json"),
+                "measured_by": c.measured_by,
+                "rule": c.rule.model_dump(mode="json"),
+            } for c in m.components],
+        } for m in fw.main_indices],
+    }
+
+
+def _cmd_validate(args) -> int:
+    paths: list[Path] = []
+    for raw in args.paths:
+        p = Path(raw)
+        if p.is_dir():
+            found = sorted([*p.glob("*.yaml"), *p.glob("*.yml")])
+            if not found:
+                print(f"{p}: no .yaml files in this folder", file=sys.stderr)
+                return 1
+            paths.extend(found)
+        else:
+            paths.append(p)
+    failed = 0
+    for p in paths:
+        try:
+            fw = registry.load_framework_file(p)
+        except FrameworkError as exc:
+            failed += 1
+            for problem in exc.problems:
+                print(problem, file=sys.stderr)
+            continue
+        note = "" if fw.complete else " (incomplete edition: cannot be scored yet)"
+        print(f"{p}: ok, {fw.id}: {len(fw.main_indices)} main indices, {len(fw.components)} components, "
+              f"{fw.total_points:g} points{note}")
+    return 1 if failed else 0
+
+
+def _cmd_describe(args) -> int:
+    fw = registry.load(args.framework)
+    doc = describe_json(fw)
+    if args.json:
+        print(json.dumps(doc, ensure_ascii=False, indent=2))
+        return 0
+    print(f"{fw.title_vi} / {fw.title_en}\n{fw.legal_basis}; {fw.total_points:g} points")
+    for m in fw.main_indices:
+        scored = "" if m.scored else " (không tính điểm / not scored)"
+        print(f"  {m.code:>3} {m.name_vi} / {m.name_en}: {len(m.components)} components, "
+              f"{m.max_points:g} points{scored}")
+    provisional = len(fw.provisional_components)
+    if provisional:
+        print(f"  {provisional} of {len(fw.components)} components carry a provisional title, point value or rule")
+    return 0
+
+
+def _table(result: Result, fw: Framework) -> str:
+    lines = [f"{fw.title_vi}", f"DTI {result.dti:.4f} ({result.points:.2f}/{result.max_points:g} points), "
+             f"answered {result.answered}/{result.total}"
+             + ("" if result.is_complete else " - conservative estimate: unanswered components count as 0")]
+    lines.append("Pillars:")
+    for code, a in result.pillars.items():
+        lines.append(f"  {code:<4}{fw.pillar_by_code[code].name_vi:<28}{a.value:.4f}  {a.points:8.2f}/{a.max_points:g}")
+    lines.append("Main indices:")
+    for code, a in result.main_indices.items():
+        value = "not scored" if a.value is None else f"{a.value:.4f}"
+        name = fw.main_index_by_code[code].name_vi
+        lines.append(f"  {code:<4}{name:<32}{value:>10}  {a.points:8.2f}/{a.max_points:g}")
+    lowest = result.lowest_main_indices[:3]
+    lines.append("Lowest main indices: " + ", ".join(f"{c} {fw.main_index_by_code[c].name_vi}" for c in lowest))
+    return "\n".join(lines)
+
+
+def _cmd_score(args) -> int:
+    fw = registry.load(args.framework)
+    if bool(args.input) == bool(args.main_values):
+        print("score: give exactly one of --input FILE or --main-values FILE", file=sys.stderr)
+        return 2
+    if args.input:
+        result = score(fw, read_responses(fw, args.input))
+    else:
+        result = score_main_values(fw, read_main_values(fw, args.main_values))
+    if args.json:
+        print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+    else:
+        print(_table(result, fw))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m dti", description="Provincial DTI self-assessment tools.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("validate", help="check framework YAML files or folders")
+    p.add_argument("paths", nargs="+")
+    p.set_defaults(func=_cmd_validate)
+
+    p = sub.add_parser("describe", help="show a framework edition (an edition id or a YAML path)")
+    p.add_argument("framework")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=_cmd_describe)
+
+    p = sub.add_parser("score", help="score component inputs or main-index values")
+    p.add_argument("framework")
+    p.add_argument("--input", help=".csv, .xlsx or .json with code and value (or points)")
+    p.add_argument("--main-values", help="CSV code,value with main-index values 0..1")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=_cmd_score)
+
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except (FrameworkError, InputProblems) as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return 1
+    except EditionIncompleteError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+

@@ -1,0 +1,37 @@
+"""Shared fixtures: the shipped editions, the reference data beside the checkout, a small all-rules edition."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from dti import registry
+from dti.validation import load_framework_file
+
+TESTS = Path(__file__).resolve().parent
+REFERENCE = registry.REPO_ROOT.parent / "shared" / "reference"
+
+
+@pytest.fixture(scope="session")
+def fw2022():
+    return registry.load("dti-2022-province")
+
+
+@pytest.fixture(scope="session")
+def fw_all_rules():
+    """A tiny edition with one component per rule type (tests/data/all-rules.yaml)."""
+    return load_framework_file(TESTS / "data" / "all-rules.yaml")
+
+
+@pytest.fixture(scope="session")
+def reference_dir() -> Path:
+    if not REFERENCE.is_dir():
+        pytest.fail(f"reference data not found at {REFERENCE}: the checkout needs shared/ beside it")
+    return REFERENCE
+
+
+def read_reference_csv(name: str) -> list[dict[str, str]]:
+    with open(REFERENCE / name, encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))

@@ -1,11 +1,30 @@
-"""Streamlit entry point (a minimal placeholder until the pages land): shows the edition and its structure."""
+"""Streamlit entry point: language, edition and navigation around the pages in ``pages/``.
+
+Other features add their page by appending one ``(section, st.Page(...))`` entry to ``PAGES``; sections are
+i18n keys (``nav.section_*``) so the sidebar follows the language toggle. Titles are translated on every run.
+"""
 
 import streamlit as st
 
-from dti import registry
+from dti.i18n import t
+from ui import lang as ui_lang
+from ui import shell
 
 st.set_page_config(page_title="DTI tự đánh giá", page_icon="📊", layout="wide")
-fw = registry.load(registry.DEFAULT_EDITION)
-st.title(fw.title_vi)
-st.caption(fw.legal_basis)
-st.write(f"{len(fw.main_indices)} chỉ số chính, {len(fw.components)} chỉ số thành phần, {fw.total_points:g} điểm.")
+lang = ui_lang.current()
+
+# (section key in config/i18n.yaml, page). Append new pages here; the first page with default=True opens first.
+PAGES = [
+    ("nav.section_assess", st.Page("pages/overview.py", title=t("nav.overview", lang), icon="🏠",
+                                   url_path="overview", default=True)),
+    ("nav.section_assess", st.Page("pages/assessment.py", title=t("nav.assessment", lang), icon="📝",
+                                   url_path="assessment")),
+    ("nav.section_assess", st.Page("pages/results.py", title=t("nav.results", lang), icon="📊",
+                                   url_path="results")),
+    ("nav.section_explore", st.Page("pages/whatif.py", title=t("nav.whatif", lang), icon="🎚️",
+                                    url_path="whatif")),
+    ("nav.section_explore", st.Page("pages/framework.py", title=t("nav.framework", lang), icon="📚",
+                                    url_path="framework")),
+]
+
+shell.run(PAGES, lang)

@@ -1,0 +1,5 @@
+"""assessment page (being built)."""
+
+import streamlit as st
+
+st.title("assessment")

@@ -1,0 +1,5 @@
+"""framework page (being built)."""
+
+import streamlit as st
+
+st.title("framework")

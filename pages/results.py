@@ -1,0 +1,5 @@
+"""results page (being built)."""
+
+import streamlit as st
+
+st.title("results")

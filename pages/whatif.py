@@ -1,0 +1,5 @@
+"""whatif page (being built)."""
+
+import streamlit as st
+
+st.title("whatif")

@@ -1,0 +1,151 @@
+"""Real-browser fixtures: one Streamlit server per test session, Playwright driving Debian's chromium.
+
+Every engineer's browser test uses these: ``app_server`` (base URL of a running ``app.py`` with its own
+temp database and data folder), ``page`` (a fresh headless Chromium tab, 1400×1000), ``wait_for_app``
+(blocks until Streamlit has finished the current run) and ``screenshot`` (saves into ``test-artifacts/``).
+The network is closed: the server listens on 127.0.0.1 and the browser never talks to anything else.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from dti import registry
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync",
+]
+VIEWPORT = {"width": 1400, "height": 1000}
+ARTIFACTS = registry.REPO_ROOT / "test-artifacts"
+SERVER_START_TIMEOUT_S = 60
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_health(base_url: str, proc: subprocess.Popen, log: Path, timeout: float = SERVER_START_TIMEOUT_S):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"streamlit exited with code {proc.returncode}; its log:\n{log.read_text()[-4000:]}")
+        try:
+            with urllib.request.urlopen(f"{base_url}/_stcore/health", timeout=2) as resp:
+                if resp.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.25)
+    pytest.fail(f"streamlit did not answer /_stcore/health within {timeout:.0f} s; its log:\n"
+                f"{log.read_text()[-4000:]}")
+
+
+def start_streamlit(script: str | Path, tmp: Path, extra_env: dict[str, str] | None = None):
+    """Start ``streamlit run script`` on a free loopback port; returns (process, base URL, log file)."""
+    port = free_port()
+    log = tmp / f"streamlit-{port}.log"
+    env = {
+        **os.environ,
+        "DTI_DATABASE_URL": f"sqlite:///{tmp / 'dti.sqlite'}",
+        "DTI_DATA_DIR": str(tmp / "data"),
+        **(extra_env or {}),
+    }
+    (tmp / "data").mkdir(exist_ok=True)
+    cmd = [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless", "true",
+           "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+           "--server.fileWatcherType", "none"]
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(cmd, cwd=registry.REPO_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    base_url = f"http://127.0.0.1:{port}"
+    wait_for_health(base_url, proc, log)
+    return proc, base_url, log
+
+
+def stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def app_server(tmp_path_factory) -> Iterator[str]:
+    """Base URL (http://127.0.0.1:PORT) of ``app.py`` served with a temp SQLite database and data folder."""
+    tmp = tmp_path_factory.mktemp("app-server")
+    proc, base_url, _log = start_streamlit("app.py", tmp)
+    try:
+        yield base_url
+    finally:
+        stop(proc)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh tab (own cookies and storage) at 1400×1000; closed after the test."""
+    context = browser.new_context(viewport=VIEWPORT, locale="vi-VN")
+    tab = context.new_page()
+    tab.set_default_timeout(20_000)
+    try:
+        yield tab
+    finally:
+        context.close()
+
+
+def wait_for_app(page, timeout_ms: int = 20_000) -> None:
+    """Wait until Streamlit has rendered the app and finished the current script run."""
+    page.wait_for_selector('[data-testid="stApp"]', timeout=timeout_ms)
+    # The status widget shows "Running..." while the script runs; wait for it to go away.
+    page.wait_for_function(
+        """() => !document.querySelector('[data-testid="stStatusWidget"]')
+                  || !document.querySelector('[data-testid="stStatusWidget"]').innerText.includes('Running')""",
+        timeout=timeout_ms,
+    )
+    page.wait_for_timeout(300)  # let the last delta paint before a screenshot or an assertion
+    page.wait_for_function(
+        """() => !document.querySelector('[data-testid="stStatusWidget"]')
+                  || !document.querySelector('[data-testid="stStatusWidget"]').innerText.includes('Running')""",
+        timeout=timeout_ms,
+    )
+
+
+def save_screenshot(page, name: str, full_page: bool = True) -> Path:
+    """Save a PNG into test-artifacts/ (git-ignored) and return its path."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{re.sub(r'[^A-Za-z0-9_.-]+', '-', name)}.png"
+    page.screenshot(path=str(path), full_page=full_page)
+    return path
+
+
+@pytest.fixture
+def screenshot(page) -> Callable[[str], Path]:
+    """``screenshot("journey-1-overview")`` saves the current page to test-artifacts/journey-1-overview.png."""
+    return lambda name, full_page=True: save_screenshot(page, name, full_page)

@@ -1,0 +1,33 @@
+"""The language toggle: Vietnamese by default, kept in ``st.session_state["lang"]`` and mirrored in the URL.
+
+The URL (``?lang=en``) makes a link open in the same language; the session state carries it across pages.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dti.i18n import DEFAULT_LANG, LANGS, t
+
+LANG_KEY = "lang"
+_TOGGLE_KEY = "lang_toggle"
+
+
+def current() -> str:
+    """The chosen language: session state first, then ``?lang=`` of the URL, else Vietnamese."""
+    if LANG_KEY not in st.session_state:
+        from_url = st.query_params.get(LANG_KEY, DEFAULT_LANG)
+        st.session_state[LANG_KEY] = from_url if from_url in LANGS else DEFAULT_LANG
+    return st.session_state[LANG_KEY]
+
+
+def _on_toggle() -> None:
+    st.session_state[LANG_KEY] = "en" if st.session_state[_TOGGLE_KEY] else "vi"
+
+
+def sidebar_toggle(lang: str) -> None:
+    """English on/off in the sidebar; switching reruns the app with every label in the new language."""
+    st.session_state[_TOGGLE_KEY] = lang == "en"
+    st.sidebar.toggle("English", key=_TOGGLE_KEY, on_change=_on_toggle, help=t("common.language", lang))
+    if st.query_params.get(LANG_KEY) != lang:
+        st.query_params[LANG_KEY] = lang

@@ -1,0 +1,27 @@
+"""The frame around every page: sidebar (language, edition), navigation, and a guard against tracebacks."""
+
+from __future__ import annotations
+
+import logging
+
+import streamlit as st
+
+from dti.i18n import t
+from ui import lang as ui_lang
+
+log = logging.getLogger("dti.app")
+
+
+def run(pages: list[tuple[str, st.Page]], lang: str) -> None:
+    sections: dict[str, list[st.Page]] = {}
+    for section, page in pages:
+        sections.setdefault(t(section, lang), []).append(page)
+    current_page = st.navigation(sections)
+    with st.sidebar:
+        ui_lang.sidebar_toggle(lang)
+    try:
+        current_page.run()
+    except Exception as exc:  # the last line of defence: a message with what to do, never a traceback
+        log.exception("page %s failed", current_page.title)
+        st.error(t("common.unexpected_error", lang, error=type(exc).__name__))
+

@@ -81,11 +81,17 @@ def _cmd_describe(args) -> int:
     for m in fw.main_indices:
         scored = "" if m.scored else " (không tính điểm / not scored)"
         print(f"  {m.code:>3} {m.name_vi} / {m.name_en}: {len(m.components)} components, "
-              f"{m.max_points:g} points{scored}")
+              f"{_points(m.max_points)} points{scored}")
+    if not fw.complete:
+        print(f"  Chưa đủ để tính điểm / cannot be scored yet: {fw.missing_vi} / {fw.missing_en}")
     provisional = len(fw.provisional_components)
     if provisional:
         print(f"  {provisional} of {len(fw.components)} components carry a provisional title, point value or rule")
     return 0
+
+
+def _points(x: float | None) -> str:
+    return "unknown" if x is None else f"{x:g}"
 
 
 def _table(result: Result, fw: Framework) -> str:

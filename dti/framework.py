@@ -148,6 +148,9 @@ class Component(Strict):
     data_source_en: str = ""
     verifier_vi: str = Field(default="", description="Unit that verifies the figure.")
     verifier_en: str = ""
+    scoring_vi: str = Field(default="", description="The official scoring method as written in the catalogue "
+                            "(cách xác định và tính điểm), shown to users beside the rule that applies it.")
+    scoring_en: str = ""
     measured_by: Literal["province", "ministry"] = "province"
     provenance: Provenance = Provenance()
 
@@ -164,7 +167,9 @@ class MainIndex(Strict):
     name_vi: str = Field(min_length=1)
     name_en: str = Field(min_length=1)
     group: str
-    max_points: NonNegativeFloat
+    max_points: NonNegativeFloat | None = Field(
+        default=None, description="Required in a complete edition; may be left out while the points are unknown."
+    )
     scored: bool = True
     published_measure: str = Field(
         default="", description="Measure name of this main index in the published results, e.g. 'the_che_so'."
@@ -186,7 +191,9 @@ class Pillar(Strict):
     name_vi: str = Field(min_length=1)
     name_en: str = Field(min_length=1)
     main_indices: list[str] = Field(min_length=1)
-    max_points: NonNegativeFloat
+    max_points: NonNegativeFloat | None = Field(
+        default=None, description="Required in a complete edition; may be left out while the points are unknown."
+    )
     published_measure: str = ""
 
     def name(self, lang: str) -> str:
@@ -229,6 +236,9 @@ class Framework(Strict):
     missing_vi: str = Field(default="", description="What is missing, when complete is false.")
     missing_en: str = ""
     total_points: float = Field(gt=0)
+    expected_components: int | None = Field(
+        default=None, ge=0, description="Official number of components of the whole edition, when known."
+    )
     sources: list[str] = Field(default_factory=list)
     groups: list[Group] = Field(min_length=1)
     pillars: list[Pillar] = Field(min_length=1)

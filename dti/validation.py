@@ -57,7 +57,7 @@ def _node_label(data: Any, loc: tuple) -> list[str]:
             node = item
             i += 2
             continue
-        if isinstance(key, str) and key in RULE_TAGS:
+        if isinstance(key, str) and key in RULE_TAGS and i > 0 and loc[i - 1] == "rule":
             i += 1  # pydantic's discriminated-union tag adds no information for the reader
             continue
         steps.append(str(key))
@@ -81,13 +81,15 @@ def _fix_for(err: dict) -> str:
     if kind in ("greater_than_equal",) and ctx.get("ge") == 0:
         return f"{value!r} is negative; use a number ≥ 0"
     if kind == "greater_than_equal":
-        return f"{value!r} is below {ctx.get('ge')}; use a number ≥ {ctx.get('ge')}"
+        return f"{value!r} is below {_fmt(ctx['ge'])}; use a number ≥ {_fmt(ctx['ge'])}"
     if kind == "greater_than":
-        return f"{value!r} must be above {ctx.get('gt')}; use a larger number"
+        return f"{value!r} is not above {_fmt(ctx['gt'])}; use a number > {_fmt(ctx['gt'])}"
     if kind == "less_than_equal":
-        return f"{value!r} is above {ctx.get('le')}; use a number ≤ {ctx.get('le')}"
+        return f"{value!r} is above {_fmt(ctx['le'])}; use a number ≤ {_fmt(ctx['le'])}"
     if kind in ("float_parsing", "float_type", "int_parsing", "int_type"):
         return f"{value!r} is not a number; write a number such as 10"
+    if kind == "int_from_float":
+        return f"{value!r} is not a whole number; write a whole number such as 2022"
     if kind == "union_tag_invalid":
         return (f"rule type {ctx.get('tag')!r} is unknown; use one of {ctx.get('expected_tags')}")
     if kind == "union_tag_not_found":
@@ -97,14 +99,29 @@ def _fix_for(err: dict) -> str:
     if kind == "enum":
         return f"{value!r} is not allowed; use one of {ctx.get('expected')}"
     if kind == "string_pattern_mismatch":
-        return f"{value!r} has the wrong form; it must match {ctx.get('pattern')}"
+        example = PATTERN_EXAMPLES.get(ctx.get("pattern"), f"text matching {ctx.get('pattern')}")
+        return f"{value!r} has the wrong form; write {example}"
     if kind in ("too_short",):
         return f"has too few items; give at least {ctx.get('min_length')}"
     if kind == "string_too_short":
         return "is empty; write a text"
-    if kind in ("string_type", "list_type", "dict_type", "model_type", "bool_type", "bool_parsing"):
-        return f"{value!r} has the wrong type: {err['msg'].lower()}"
-    return f"{err['msg']}"
+    if kind == "string_type":
+        return f"{value!r} is not a text; write a text, in quotes if it looks like a number"
+    if kind == "list_type":
+        return f"{value!r} is not a list; write one '- item' per line"
+    if kind in ("dict_type", "model_type", "model_attributes_type"):
+        return f"{value!r} is not a mapping; write its fields as 'name: value' lines"
+    if kind in ("bool_type", "bool_parsing"):
+        return f"{value!r} is not true or false; write true or false"
+    return f"{err['msg']}; see config/schema/framework.schema.json"
+
+
+# The fix for a code written in the wrong form, by the pattern of its field in dti.framework.
+PATTERN_EXAMPLES = {
+    r"^\d+\.\d+$": "main index and component number, e.g. '2.4'",
+    r"^\d+$": "a number in quotes, e.g. '2'",
+    r"^[a-z0-9][a-z0-9-]*$": "lowercase letters, digits and dashes, e.g. 'dti-2025-province'",
+}
 
 
 def problems_from_validation_error(file: str, data: Any, exc: ValidationError) -> list[Problem]:
@@ -143,7 +160,9 @@ def structural_problems(file: str, fw: Framework) -> list[Problem]:
         where = f"main index {m.code}"
         if m.group not in groups:
             add(f"{where} → group", f"{m.group!r} is not a group of this edition; use one of {sorted(groups)}")
-        if not m.scored and m.max_points != 0:
+        if m.max_points is None and fw.complete:
+            add(f"{where} → max_points", "is missing; add the official points, or set complete: false on the edition")
+        if not m.scored and m.max_points:
             add(f"{where} → max_points", f"{_fmt(m.max_points)} on an unscored main index; use 0 or set scored: true")
         if m.expected_components is not None and fw.complete and len(m.components) != m.expected_components:
             add(f"{where} → components", f"has {len(m.components)} components but the edition has "
@@ -156,7 +175,7 @@ def structural_problems(file: str, fw: Framework) -> list[Problem]:
             out.extend(Problem(file, f"{cwhere} → rule", msg) for msg in _rule_problems(c))
             if not m.scored and c.max_points != 0:
                 add(f"{cwhere} → max_points", f"{_fmt(c.max_points)} in an unscored main index; use 0")
-        if fw.complete and m.components:
+        if fw.complete and m.components and m.max_points is not None:
             total = sum(c.max_points for c in m.components)
             if not _close(total, m.max_points):
                 add(f"{where} → components", f"component points add up to {_fmt(total)} but the main index is "
@@ -164,10 +183,17 @@ def structural_problems(file: str, fw: Framework) -> list[Problem]:
         if fw.complete and not m.components:
             add(f"{where} → components", "has no components; list them, or set complete: false on the edition")
 
-    index_total = sum(m.max_points for m in fw.main_indices)
+    index_total = sum(m.max_points or 0.0 for m in fw.main_indices)
     if fw.complete and not _close(index_total, fw.total_points):
         add("total_points", f"main-index points add up to {_fmt(index_total)} but total_points is "
             f"{_fmt(fw.total_points)}; make them equal")
+
+    if fw.expected_components is not None and fw.complete and len(fw.components) != fw.expected_components:
+        add("main_indices", f"the edition lists {len(fw.components)} components but has {fw.expected_components}; "
+            "add or remove components to match")
+    if not fw.complete and not (fw.missing_vi.strip() and fw.missing_en.strip()):
+        add("missing_vi / missing_en", "an incomplete edition must say what is missing and how to fix it; "
+            "write both texts")
 
     index_codes = {m.code for m in fw.main_indices}
     for p in fw.pillars:
@@ -176,8 +202,11 @@ def structural_problems(file: str, fw: Framework) -> list[Problem]:
         if unknown:
             add(f"{where} → main_indices", f"{unknown} are not main indices of this edition; "
                 f"use codes from {sorted(index_codes, key=_code_key)}")
+        elif p.max_points is None and fw.complete:
+            add(f"{where} → max_points", "is missing; add the points of its main indices, or set complete: false "
+                "on the edition")
         elif fw.complete:
-            total = sum(fw.main_index_by_code[code].max_points for code in p.main_indices)
+            total = sum(fw.main_index_by_code[code].max_points or 0.0 for code in p.main_indices)
             if not _close(total, p.max_points):
                 add(f"{where} → max_points", f"{_fmt(p.max_points)} but its main indices add up to "
                     f"{_fmt(total)}; use {_fmt(total)}")

@@ -127,6 +127,22 @@ def _cmd_score(args) -> int:
     return 0
 
 
+def schema_text() -> str:
+    """The JSON Schema of a framework YAML, as committed in config/schema/ for editors' completion and checks."""
+    return json.dumps(Framework.model_json_schema(), ensure_ascii=False, indent=2) + "\n"
+
+
+def _cmd_schema(args) -> int:
+    text = schema_text()
+    if args.output:
+        Path(args.output).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(f"{args.output}: written")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m dti", description="Provincial DTI self-assessment tools.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -146,6 +162,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--main-values", help="CSV code,value with main-index values 0..1")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_cmd_score)
+
+    p = sub.add_parser("schema", help="print or write the JSON Schema of framework YAML files")
+    p.add_argument("-o", "--output", help="file to write, e.g. config/schema/framework.schema.json")
+    p.set_defaults(func=_cmd_schema)
 
     return parser
 

@@ -257,3 +257,16 @@ def test_not_utf8(tmp_path):
     with pytest.raises(FrameworkError) as exc:
         load_framework_file(path)
     assert [str(p) for p in exc.value.problems] == ["latin.yaml: is not UTF-8 text; save it as UTF-8"]
+
+
+def test_committed_json_schema_equals_the_generated_one():
+    from dti.cli import schema_text
+
+    committed = (registry.REPO_ROOT / "config" / "schema" / "framework.schema.json").read_text(encoding="utf-8")
+    assert committed == schema_text(), "regenerate: python -m dti schema -o config/schema/framework.schema.json"
+
+
+def test_shipped_yaml_points_editors_to_the_schema():
+    first_line = registry.resolve("dti-2022-province").read_text(encoding="utf-8").splitlines()[0]
+    assert first_line == "# yaml-language-server: $schema=../schema/framework.schema.json"
+    assert (registry.REPO_ROOT / "config" / "frameworks" / "../schema/framework.schema.json").is_file()

@@ -1,0 +1,18 @@
+"""Storage of assessments: SQLAlchemy 2 models, Alembic migrations, and the repository ``Store``."""
+
+from dti.storage.repo import (
+    Actor,
+    AgencyProgress,
+    AssessmentInfo,
+    ConflictError,
+    PeriodExists,
+    PermissionDenied,
+    StorageError,
+    Store,
+    StoredResponse,
+    next_period,
+    previous_period,
+)
+
+__all__ = ["Actor", "AgencyProgress", "AssessmentInfo", "ConflictError", "PeriodExists", "PermissionDenied",
+           "StorageError", "Store", "StoredResponse", "next_period", "previous_period"]

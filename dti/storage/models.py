@@ -1,0 +1,96 @@
+"""The tables of a province's self-assessments (SQLAlchemy 2 declarative models).
+
+The schema is created and changed only by the Alembic migrations in ``dti/storage/migrations``; these
+classes mirror it for queries. Values of a response are stored as JSON because a rule reads text, numbers,
+ratios (``{"a": 45, "b": 60}``) or parts (``{"attend": 1}``) alike.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Date, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# Status of a response, in the words the agencies use (stored as these stable keys).
+STATUSES = ("not_started", "in_progress", "needs_evidence", "done")
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class ProvinceProfile(Base):
+    __tablename__ = "province_profile"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    code: Mapped[str] = mapped_column(String(20), default="")
+
+
+class Agency(Base):
+    __tablename__ = "agency"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(300), unique=True)
+    kind: Mapped[str] = mapped_column(String(40), default="department")  # department (Sở/ban/ngành) | district
+
+
+class User(Base):
+    __tablename__ = "app_user"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(200), unique=True)
+    display_name: Mapped[str] = mapped_column(String(300), default="")
+    password_hash: Mapped[str | None] = mapped_column(String(300), nullable=True)  # None: OIDC account
+    role: Mapped[str] = mapped_column(String(20))  # coordinator | agency | viewer
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"), nullable=True)
+
+
+class Assessment(Base):
+    __tablename__ = "assessment"
+    __table_args__ = (UniqueConstraint("edition_id", "year", "quarter"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    edition_id: Mapped[str] = mapped_column(String(100))
+    year: Mapped[int] = mapped_column(Integer)
+    quarter: Mapped[int] = mapped_column(Integer)
+    due_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Assignment(Base):
+    __tablename__ = "assignment"
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id", ondelete="CASCADE"), primary_key=True)
+    component_code: Mapped[str] = mapped_column(String(20), primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"), primary_key=True)
+    lead: Mapped[bool] = mapped_column(default=True)
+
+
+class ResponseRecord(Base):
+    __tablename__ = "response"
+    __table_args__ = (UniqueConstraint("assessment_id", "component_code"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id", ondelete="CASCADE"))
+    component_code: Mapped[str] = mapped_column(String(20))
+    value: Mapped[object | None] = mapped_column(JSON, nullable=True)
+    points: Mapped[float | None] = mapped_column(Float, nullable=True)
+    evidence: Mapped[str] = mapped_column(Text, default="")
+    links: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(20), default="not_started")
+    appraisal_points: Mapped[float | None] = mapped_column(Float, nullable=True)
+    appraisal_note: Mapped[str] = mapped_column(Text, default="")
+    updated_by: Mapped[str] = mapped_column(String(200), default="")
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class HistoryRecord(Base):
+    """Append-only: one row per saved change, never updated or deleted by the application."""
+
+    __tablename__ = "history"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id", ondelete="CASCADE"))
+    component_code: Mapped[str] = mapped_column(String(20))
+    action: Mapped[str] = mapped_column(String(40))  # save | import | appraisal | copy
+    changes: Mapped[dict] = mapped_column(JSON)  # field → [before, after]
+    actor: Mapped[str] = mapped_column(String(200))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    version: Mapped[int] = mapped_column(Integer)

@@ -1,0 +1,591 @@
+"""The repository: every read and write of assessments goes through ``Store``.
+
+Rules that protect the data live here, not in the pages: an agency writes only the components assigned
+to it, a viewer writes nothing, a save based on an older version is refused (optimistic locking) with the
+value that is there now, an import is one transaction, and every change appends a row to ``history``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import Engine, delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from dti import registry
+from dti.engine import InputProblem, InputProblems, Response, Result, score
+from dti.framework import Framework
+from dti.rules import InputError, check_points, is_blank, points_from_value
+from dti.storage import db
+from dti.storage.models import (
+    STATUSES,
+    Agency,
+    Assessment,
+    Assignment,
+    HistoryRecord,
+    ProvinceProfile,
+    ResponseRecord,
+    User,
+)
+
+ROLES = ("coordinator", "agency", "viewer")
+EDITABLE_FIELDS = ("value", "evidence", "links", "note", "status")
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting: their login name, role and (for the agency role) their agency."""
+
+    username: str
+    role: str
+    agency_id: int | None = None
+    display_name: str = ""
+
+    def __post_init__(self):
+        if self.role not in ROLES:
+            raise ValueError(f"role {self.role!r} is not one of {ROLES}")
+        if self.role == "agency" and self.agency_id is None:
+            raise ValueError("an agency account needs its agency")
+
+
+class StorageError(Exception):
+    """A refused write; the message says why and what to do."""
+
+
+class PermissionDenied(StorageError):
+    def __init__(self, actor: Actor, code: str, reason: str):
+        self.actor, self.code, self.reason = actor, code, reason
+        super().__init__(f"{actor.username} may not change component {code}: {reason}")
+
+
+class ConflictError(StorageError):
+    """Someone saved the component after this edit began; ``current`` is what is stored now."""
+
+    def __init__(self, code: str, base_version: int, current: StoredResponse):
+        self.code, self.base_version, self.current = code, base_version, current
+        super().__init__(f"component {code} was changed by {current.updated_by} at {current.updated_at:%Y-%m-%d %H:%M} "
+                         f"(version {current.version}, your edit started from version {base_version}); "
+                         f"the stored value is {current.value!r}. Reload it, then apply your change again.")
+
+
+class PeriodExists(StorageError):
+    pass
+
+
+@dataclass(frozen=True)
+class StoredResponse:
+    code: str
+    value: Any
+    points: float | None
+    evidence: str
+    links: str
+    note: str
+    status: str
+    appraisal_points: float | None
+    appraisal_note: str
+    updated_by: str
+    updated_at: datetime
+    version: int
+
+    @property
+    def appraisal_difference(self) -> float | None:
+        """Appraised minus self-scored points (negative: the appraisal took points away)."""
+        if self.appraisal_points is None or self.points is None:
+            return None
+        return self.appraisal_points - self.points
+
+    @property
+    def has_evidence(self) -> bool:
+        return bool(self.evidence.strip() or self.links.strip())
+
+    @property
+    def is_answered(self) -> bool:
+        return not is_blank(self.value) or self.points is not None
+
+    def to_response(self) -> Response:
+        """As the engine reads it: the value through the rule, or the points when only points were given."""
+        points = self.points if is_blank(self.value) else None
+        return Response(self.code, value=self.value, points=points, evidence=self.evidence, note=self.note)
+
+
+@dataclass(frozen=True)
+class AssessmentInfo:
+    id: int
+    edition_id: str
+    year: int
+    quarter: int
+    due_date: date | None
+
+    @property
+    def label(self) -> str:
+        return f"{self.year} Q{self.quarter}"
+
+
+@dataclass(frozen=True)
+class AgencyInfo:
+    id: int
+    name: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class AgencyProgress:
+    agency_id: int
+    name: str
+    assigned: int
+    answered: int
+    with_evidence: int
+    finished: int
+    late: bool
+
+
+@dataclass(frozen=True)
+class Delta:
+    code: str
+    before: float | None
+    after: float | None
+
+    @property
+    def delta(self) -> float | None:
+        return None if self.before is None or self.after is None else self.after - self.before
+
+
+@dataclass(frozen=True)
+class PeriodComparison:
+    before: AssessmentInfo
+    after: AssessmentInfo
+    dti: Delta
+    main_indices: list[Delta] = field(default_factory=list)
+    pillars: list[Delta] = field(default_factory=list)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _stored(r: ResponseRecord) -> StoredResponse:
+    return StoredResponse(r.component_code, r.value, r.points, r.evidence, r.links, r.note, r.status,
+                          r.appraisal_points, r.appraisal_note, r.updated_by, r.updated_at, r.version)
+
+
+def _info(a: Assessment) -> AssessmentInfo:
+    return AssessmentInfo(a.id, a.edition_id, a.year, a.quarter, a.due_date)
+
+
+def previous_period(year: int, quarter: int) -> tuple[int, int]:
+    return (year, quarter - 1) if quarter > 1 else (year - 1, 4)
+
+
+def next_period(year: int, quarter: int) -> tuple[int, int]:
+    return (year, quarter + 1) if quarter < 4 else (year + 1, 1)
+
+
+class Store:
+    """A database of assessments. ``Store.open()`` creates and migrates it on first use."""
+
+    def __init__(self, engine: Engine, frameworks: Callable[[str], Framework] = registry.load):
+        self.engine = engine
+        self._session = sessionmaker(engine, expire_on_commit=False)
+        self._load_framework = frameworks
+        self._frameworks: dict[str, Framework] = {}
+
+    @classmethod
+    def open(cls, url: str | None = None, **kw) -> Store:
+        engine = db.make_engine(db.database_url(url))
+        db.upgrade(engine)
+        return cls(engine, **kw)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def register_framework(self, fw: Framework) -> None:
+        """Use ``fw`` for its edition id (an edition loaded from a file outside the registry)."""
+        self._frameworks[fw.id] = fw
+
+    def framework(self, edition_id: str) -> Framework:
+        if edition_id not in self._frameworks:
+            self._frameworks[edition_id] = self._load_framework(edition_id)
+        return self._frameworks[edition_id]
+
+    # --- province, agencies, users ----------------------------------------------------------------
+
+    def province(self) -> tuple[str, str]:
+        with self._session() as s:
+            p = s.get(ProvinceProfile, 1)
+            return (p.name, p.code) if p else ("", "")
+
+    def set_province(self, actor: Actor, name: str, code: str = "") -> None:
+        self._require_coordinator(actor, "province")
+        with self._session.begin() as s:
+            p = s.get(ProvinceProfile, 1) or ProvinceProfile(id=1)
+            p.name, p.code = name.strip(), code.strip()
+            s.add(p)
+
+    def add_agency(self, actor: Actor, name: str, kind: str = "department") -> int:
+        self._require_coordinator(actor, "agencies")
+        name = name.strip()
+        if not name:
+            raise StorageError("an agency needs a name")
+        with self._session.begin() as s:
+            if s.scalar(select(Agency.id).where(Agency.name == name)) is not None:
+                raise StorageError(f"an agency named {name!r} exists already")
+            agency = Agency(name=name, kind=kind)
+            s.add(agency)
+            s.flush()
+            return agency.id
+
+    def agencies(self) -> list[AgencyInfo]:
+        with self._session() as s:
+            return [AgencyInfo(a.id, a.name, a.kind) for a in s.scalars(select(Agency).order_by(Agency.name))]
+
+    def add_user(self, username: str, role: str, *, password_hash: str | None = None, agency_id: int | None = None,
+                 display_name: str = "") -> int:
+        Actor(username, role, agency_id)  # validates role and agency
+        with self._session.begin() as s:
+            user = User(username=username.strip(), role=role, password_hash=password_hash, agency_id=agency_id,
+                        display_name=display_name or username)
+            s.add(user)
+            try:
+                s.flush()
+            except IntegrityError:
+                raise StorageError(f"the user name {username!r} is taken") from None
+            return user.id
+
+    def user(self, username: str) -> User | None:
+        with self._session() as s:
+            return s.scalar(select(User).where(User.username == username.strip()))
+
+    def user_count(self) -> int:
+        with self._session() as s:
+            return s.scalar(select(func.count()).select_from(User)) or 0
+
+    # --- assessments (periods) --------------------------------------------------------------------
+
+    def assessment(self, edition_id: str, year: int, quarter: int, *, create: bool = True,
+                   due_date: date | None = None) -> AssessmentInfo | None:
+        """The assessment of ``edition_id`` for the period, created if missing (and ``create``)."""
+        if quarter not in (1, 2, 3, 4):
+            raise StorageError(f"quarter {quarter} is not 1 to 4")
+        with self._session.begin() as s:
+            found = s.scalar(select(Assessment).where(Assessment.edition_id == edition_id, Assessment.year == year,
+                                                      Assessment.quarter == quarter))
+            if found or not create:
+                return _info(found) if found else None
+            self.framework(edition_id)  # refuse an unknown edition before creating anything
+            a = Assessment(edition_id=edition_id, year=year, quarter=quarter, due_date=due_date, created_at=_now())
+            s.add(a)
+            try:
+                s.flush()
+            except IntegrityError:  # created at the same moment by another session
+                s.rollback()
+                return self.assessment(edition_id, year, quarter, create=False)
+            return _info(a)
+
+    def assessment_by_id(self, assessment_id: int) -> AssessmentInfo:
+        with self._session() as s:
+            a = s.get(Assessment, assessment_id)
+            if a is None:
+                raise StorageError(f"assessment {assessment_id} does not exist")
+            return _info(a)
+
+    def assessments(self) -> list[AssessmentInfo]:
+        with self._session() as s:
+            rows = s.scalars(select(Assessment).order_by(Assessment.year.desc(), Assessment.quarter.desc()))
+            return [_info(a) for a in rows]
+
+    def set_due_date(self, actor: Actor, assessment_id: int, due: date | None) -> None:
+        self._require_coordinator(actor, "due date")
+        with self._session.begin() as s:
+            s.execute(update(Assessment).where(Assessment.id == assessment_id).values(due_date=due))
+
+    # --- assignments ------------------------------------------------------------------------------
+
+    def assign(self, actor: Actor, assessment_id: int, code: str, lead: int | None,
+               supporting: Iterable[int] = ()) -> None:
+        """Make ``lead`` the lead agency of component ``code`` (None: unassign) with supporting agencies."""
+        self._require_coordinator(actor, code)
+        fw = self.framework(self.assessment_by_id(assessment_id).edition_id)
+        if code not in fw.component_by_code:
+            raise StorageError(f"{code} is not a component of {fw.id}")
+        with self._session.begin() as s:
+            s.execute(delete(Assignment).where(Assignment.assessment_id == assessment_id,
+                                               Assignment.component_code == code))
+            if lead is not None:
+                s.add(Assignment(assessment_id=assessment_id, component_code=code, agency_id=lead, lead=True))
+                for agency_id in set(supporting) - {lead}:
+                    s.add(Assignment(assessment_id=assessment_id, component_code=code, agency_id=agency_id,
+                                     lead=False))
+
+    def assignments(self, assessment_id: int) -> dict[str, tuple[int | None, list[int]]]:
+        """Component code → (lead agency id, supporting agency ids)."""
+        out: dict[str, tuple[int | None, list[int]]] = {}
+        with self._session() as s:
+            for a in s.scalars(select(Assignment).where(Assignment.assessment_id == assessment_id)):
+                lead, support = out.get(a.component_code, (None, []))
+                out[a.component_code] = (a.agency_id, support) if a.lead else (lead, [*support, a.agency_id])
+        return out
+
+    def components_of(self, assessment_id: int, agency_id: int) -> set[str]:
+        with self._session() as s:
+            return set(s.scalars(select(Assignment.component_code).where(
+                Assignment.assessment_id == assessment_id, Assignment.agency_id == agency_id)))
+
+    def can_edit(self, actor: Actor, assessment_id: int, code: str) -> bool:
+        try:
+            with self._session() as s:
+                self._check_can_edit(s, actor, assessment_id, code)
+            return True
+        except PermissionDenied:
+            return False
+
+    def _check_can_edit(self, s: Session, actor: Actor, assessment_id: int, code: str) -> None:
+        if actor.role == "viewer":
+            raise PermissionDenied(actor, code, "a viewer account can read but not change answers")
+        if actor.role == "agency":
+            assigned = s.scalar(select(Assignment.component_code).where(
+                Assignment.assessment_id == assessment_id, Assignment.component_code == code,
+                Assignment.agency_id == actor.agency_id))
+            if assigned is None:
+                raise PermissionDenied(actor, code, "it is not assigned to your agency; ask the coordinator")
+
+    def _require_coordinator(self, actor: Actor, what: str) -> None:
+        if actor.role != "coordinator":
+            raise PermissionDenied(actor, what, "only the coordinator can do this")
+
+    # --- responses --------------------------------------------------------------------------------
+
+    def stored(self, assessment_id: int) -> dict[str, StoredResponse]:
+        with self._session() as s:
+            rows = s.scalars(select(ResponseRecord).where(ResponseRecord.assessment_id == assessment_id))
+            return {r.component_code: _stored(r) for r in rows}
+
+    def responses(self, assessment_id: int) -> dict[str, Response]:
+        """The answers as the scoring engine reads them."""
+        return {code: r.to_response() for code, r in self.stored(assessment_id).items() if r.is_answered}
+
+    def result(self, assessment_id: int) -> Result:
+        fw = self.framework(self.assessment_by_id(assessment_id).edition_id)
+        return score(fw, self.responses(assessment_id))
+
+    def _points(self, fw: Framework, code: str, value: Any) -> float | None:
+        comp = fw.component_by_code.get(code)
+        if comp is None:
+            raise InputProblems([InputProblem(code, f"is not a component of {fw.id}; check the code")])
+        if is_blank(value):
+            return None
+        try:
+            return points_from_value(comp, value)
+        except InputError as exc:
+            raise InputProblems([InputProblem(code, str(exc))]) from None
+
+    def save_response(self, actor: Actor, assessment_id: int, code: str, base_version: int,
+                      **changes: Any) -> StoredResponse:
+        """Save the changed fields (value, evidence, links, note, status) of one component.
+
+        ``base_version`` is the version the editor started from (0 for a component never saved). A save based
+        on an older version raises ConflictError with what is stored now; nothing is overwritten.
+        """
+        unknown = set(changes) - set(EDITABLE_FIELDS)
+        if unknown:
+            raise TypeError(f"cannot save fields {sorted(unknown)}; use {EDITABLE_FIELDS}")
+        if "status" in changes and changes["status"] not in STATUSES:
+            raise StorageError(f"status {changes['status']!r} is not one of {STATUSES}")
+        info = self.assessment_by_id(assessment_id)
+        fw = self.framework(info.edition_id)
+        if "value" in changes:
+            if isinstance(changes["value"], str):
+                changes["value"] = changes["value"].strip()
+            changes["points"] = self._points(fw, code, changes["value"])
+        with self._session.begin() as s:
+            self._check_can_edit(s, actor, assessment_id, code)
+            current = s.scalar(select(ResponseRecord).where(ResponseRecord.assessment_id == assessment_id,
+                                                            ResponseRecord.component_code == code))
+            if current is not None and current.version != base_version:
+                raise ConflictError(code, base_version, _stored(current))
+            new_version = current.version + 1 if current else 1
+            before = {k: getattr(current, k) if current else None for k in changes}
+            diff = {k: [before[k], v] for k, v in changes.items() if before[k] != v}
+            if current is not None and not diff:
+                return _stored(current)  # nothing changed (a rerun of the same form): no new version
+            if (current is None or current.status == "not_started") and "status" not in changes \
+                    and not is_blank(changes.get("value")):
+                changes["status"] = diff.setdefault("status", ["not_started", "in_progress"])[1]
+            now = _now()
+            if current is None:
+                values = {"evidence": "", "links": "", "note": "", "status": "not_started", "appraisal_note": "",
+                          **changes}
+                try:
+                    s.execute(insert(ResponseRecord).values(assessment_id=assessment_id, component_code=code,
+                                                            updated_by=actor.username, updated_at=now, version=1,
+                                                            **values))
+                    s.flush()
+                except IntegrityError:  # another session inserted it first
+                    s.rollback()
+                    raise ConflictError(code, base_version, self.stored(assessment_id)[code]) from None
+            else:
+                done = s.execute(update(ResponseRecord).where(ResponseRecord.id == current.id,
+                                                              ResponseRecord.version == base_version)
+                                 .values(updated_by=actor.username, updated_at=now, version=new_version,
+                                         **changes))
+                if done.rowcount != 1:  # saved by someone else between our read and our write
+                    s.rollback()
+                    raise ConflictError(code, base_version, self.stored(assessment_id)[code])
+            self._log(s, assessment_id, code, "save", diff, actor, now, new_version)
+        return self.stored(assessment_id)[code]
+
+    def set_appraisal(self, actor: Actor, assessment_id: int, code: str, points: float | None,
+                      note: str = "") -> StoredResponse:
+        """The appraised points (thẩm định) of a component; coordinator only. None clears it."""
+        self._require_coordinator(actor, code)
+        fw = self.framework(self.assessment_by_id(assessment_id).edition_id)
+        comp = fw.component_by_code.get(code)
+        if comp is None:
+            raise InputProblems([InputProblem(code, f"is not a component of {fw.id}; check the code")])
+        if points is not None:
+            try:
+                points = check_points(comp, points)
+            except InputError as exc:
+                raise InputProblems([InputProblem(code, str(exc))]) from None
+        with self._session.begin() as s:
+            current = s.scalar(select(ResponseRecord).where(ResponseRecord.assessment_id == assessment_id,
+                                                            ResponseRecord.component_code == code))
+            now = _now()
+            if current is None:
+                current = ResponseRecord(assessment_id=assessment_id, component_code=code, evidence="", links="",
+                                         note="", status="not_started", updated_by=actor.username, updated_at=now,
+                                         version=0)
+                s.add(current)
+            diff = {"appraisal_points": [current.appraisal_points, points],
+                    "appraisal_note": [current.appraisal_note, note]}
+            current.appraisal_points, current.appraisal_note = points, note
+            current.version += 1
+            current.updated_by, current.updated_at = actor.username, now
+            s.flush()
+            self._log(s, assessment_id, code, "appraisal", diff, actor, now, current.version)
+        return self.stored(assessment_id)[code]
+
+    def import_responses(self, actor: Actor, assessment_id: int, responses: Mapping[str, Response],
+                         source: str = "") -> int:
+        """Write already-checked responses in one transaction: all of them or, on any refusal, none.
+
+        An agency may import only its own components; every other code is listed in one PermissionDenied.
+        Returns how many components changed.
+        """
+        fw = self.framework(self.assessment_by_id(assessment_id).edition_id)
+        points = {code: (check_points(fw.component_by_code[code], r.points) if r.points is not None
+                         else self._points(fw, code, r.value)) for code, r in responses.items()}
+        changed = 0
+        with self._session.begin() as s:
+            refused = []
+            for code in responses:
+                try:
+                    self._check_can_edit(s, actor, assessment_id, code)
+                except PermissionDenied:
+                    refused.append(code)
+            if refused:
+                raise PermissionDenied(actor, ", ".join(sorted(refused, key=_order)),
+                                       "not assigned to your agency; nothing was imported")
+            existing = {r.component_code: r for r in s.scalars(select(ResponseRecord).where(
+                ResponseRecord.assessment_id == assessment_id, ResponseRecord.component_code.in_(list(responses))))}
+            now = _now()
+            for code, r in responses.items():
+                new = {"value": None if r.points is not None else r.value, "points": points[code],
+                       "evidence": r.evidence, "note": r.note}
+                rec = existing.get(code)
+                if rec is None:
+                    rec = ResponseRecord(assessment_id=assessment_id, component_code=code, value=None, points=None,
+                                         evidence="", links="", note="", status="not_started", appraisal_note="",
+                                         version=0)
+                    s.add(rec)
+                diff = {k: [getattr(rec, k), v] for k, v in new.items() if getattr(rec, k) != v}
+                if not diff:
+                    continue
+                for k, v in new.items():
+                    setattr(rec, k, v)
+                if rec.status == "not_started" and points[code] is not None:
+                    diff["status"] = [rec.status, "in_progress"]
+                    rec.status = "in_progress"
+                rec.version += 1
+                rec.updated_by, rec.updated_at = actor.username, now
+                s.flush()
+                self._log(s, assessment_id, code, "import", {**diff, "source": [None, source]}, actor, now,
+                          rec.version)
+                changed += 1
+        return changed
+
+    def _log(self, s: Session, assessment_id: int, code: str, action: str, diff: dict, actor: Actor,
+             at: datetime, version: int) -> None:
+        s.add(HistoryRecord(assessment_id=assessment_id, component_code=code, action=action, changes=diff,
+                            actor=actor.username, at=at, version=version))
+
+    def history(self, assessment_id: int, code: str | None = None) -> list[HistoryRecord]:
+        with self._session() as s:
+            q = select(HistoryRecord).where(HistoryRecord.assessment_id == assessment_id)
+            if code is not None:
+                q = q.where(HistoryRecord.component_code == code)
+            return list(s.scalars(q.order_by(HistoryRecord.id)))
+
+    # --- coordinator views ------------------------------------------------------------------------
+
+    def progress(self, assessment_id: int, today: date | None = None) -> list[AgencyProgress]:
+        """Per agency: components assigned, answered, with evidence, finished; late after the due date."""
+        info = self.assessment_by_id(assessment_id)
+        today = today or date.today()
+        stored = self.stored(assessment_id)
+        assigned: dict[int, set[str]] = {}
+        for code, (lead, support) in self.assignments(assessment_id).items():
+            for agency_id in [lead, *support]:
+                if agency_id is not None:
+                    assigned.setdefault(agency_id, set()).add(code)
+        out = []
+        for agency in self.agencies():
+            codes = assigned.get(agency.id, set())
+            rows = [stored[c] for c in codes if c in stored]
+            finished = sum(r.status == "done" for r in rows)
+            late = bool(codes) and info.due_date is not None and today > info.due_date and finished < len(codes)
+            out.append(AgencyProgress(agency.id, agency.name, len(codes), sum(r.is_answered for r in rows),
+                                      sum(r.has_evidence for r in rows), finished, late))
+        return out
+
+    # --- periods ----------------------------------------------------------------------------------
+
+    def copy_period(self, actor: Actor, source_id: int, year: int, quarter: int) -> AssessmentInfo:
+        """A new period of the same edition starting from the answers and assignments of ``source_id``."""
+        self._require_coordinator(actor, "periods")
+        src = self.assessment_by_id(source_id)
+        if self.assessment(src.edition_id, year, quarter, create=False) is not None:
+            raise PeriodExists(f"{year} Q{quarter} exists already for {src.edition_id}; open it instead")
+        new = self.assessment(src.edition_id, year, quarter)
+        now = _now()
+        with self._session.begin() as s:
+            for a in s.scalars(select(Assignment).where(Assignment.assessment_id == source_id)).all():
+                s.add(Assignment(assessment_id=new.id, component_code=a.component_code, agency_id=a.agency_id,
+                                 lead=a.lead))
+            for r in s.scalars(select(ResponseRecord).where(ResponseRecord.assessment_id == source_id)).all():
+                s.add(ResponseRecord(assessment_id=new.id, component_code=r.component_code, value=r.value,
+                                     points=r.points, evidence=r.evidence, links=r.links, note=r.note,
+                                     status=r.status, appraisal_note="", updated_by=actor.username,
+                                     updated_at=now, version=1))
+                self._log(s, new.id, r.component_code, "copy", {"from": [None, src.label]}, actor, now, 1)
+        return new
+
+    def compare(self, before_id: int, after_id: int) -> PeriodComparison:
+        """Main-index, pillar and DTI values of two periods of the same edition, and their differences."""
+        a, b = self.assessment_by_id(before_id), self.assessment_by_id(after_id)
+        if a.edition_id != b.edition_id:
+            raise StorageError(f"{a.label} uses {a.edition_id} and {b.label} uses {b.edition_id}; "
+                               "compare periods of the same edition")
+        ra, rb = self.result(before_id), self.result(after_id)
+        return PeriodComparison(
+            a, b, Delta("dti", ra.dti, rb.dti),
+            [Delta(code, ra.main_indices[code].value, rb.main_indices[code].value) for code in ra.main_indices
+             if ra.main_indices[code].value is not None],
+            [Delta(code, ra.pillars[code].value, rb.pillars[code].value) for code in ra.pillars])
+
+
+def _order(code: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in code.split(".") if p.isdigit())

@@ -1,0 +1,92 @@
+"""A throw-away PostgreSQL server for the storage tests, from Debian's package, on loopback.
+
+Started once per test process on first use (initdb in a temp dir, a free port, its unix socket in the temp
+dir) and stopped when the process ends. As root, the server runs as the ``postgres`` user via runuser.
+Each test gets a fresh database from ``new_database()``.
+"""
+
+from __future__ import annotations
+
+import atexit
+import glob
+import itertools
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+
+
+def _bin_dir() -> Path | None:
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(p.split("/")[4]))
+    return Path(found[-1]).parent if found else None
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class PostgresServer:
+    def __init__(self):
+        bin_dir = _bin_dir()
+        if bin_dir is None:
+            pytest.skip("PostgreSQL is not installed (make system-deps installs Debian's postgresql)")
+        self.tmp = Path(tempfile.mkdtemp(prefix="dti-pg-"))
+        self.data = self.tmp / "data"
+        self.port = _free_port()
+        self._as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        if os.geteuid() == 0:
+            shutil.chown(self.tmp, "postgres", "postgres")
+        self.pg_ctl = str(bin_dir / "pg_ctl")
+        self._run([str(bin_dir / "initdb"), "-D", str(self.data), "-A", "trust", "-U", "postgres", "--no-sync",
+                   "-E", "UTF8"])
+        options = f"-p {self.port} -k {self.tmp} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off"
+        self._run([self.pg_ctl, "-D", str(self.data), "-l", str(self.tmp / "log"), "-o", options, "-w", "start"])
+        self._names = itertools.count(1)
+        atexit.register(self.stop)
+
+    def _run(self, cmd: list[str]) -> None:
+        done = subprocess.run(self._as_postgres + cmd, capture_output=True, text=True, timeout=120)
+        if done.returncode != 0:
+            raise RuntimeError(f"{' '.join(cmd)} failed:\n{done.stdout}\n{done.stderr}")
+
+    def url(self, database: str = "postgres") -> str:
+        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{database}"
+
+    def new_database(self) -> str:
+        import psycopg
+
+        name = f"dti_test_{os.getpid()}_{next(self._names)}"
+        with psycopg.connect(f"host=127.0.0.1 port={self.port} user=postgres dbname=postgres",
+                             autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        return self.url(name)
+
+    def stop(self) -> None:
+        if self.data.exists():
+            subprocess.run(self._as_postgres + [self.pg_ctl, "-D", str(self.data), "-m", "immediate", "stop"],
+                           capture_output=True, timeout=60)
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+_server: PostgresServer | None = None
+
+
+def server() -> PostgresServer:
+    global _server
+    if _server is None:
+        _server = PostgresServer()
+    return _server
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request, tmp_path) -> str:
+    """A fresh, empty database: a SQLite file, then a PostgreSQL database (tests run once on each)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'dti.sqlite'}"
+    return server().new_database()

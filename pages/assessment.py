@@ -1,5 +1,28 @@
-"""assessment page (being built)."""
+"""Tự đánh giá / Self-assessment: one form per main index, generated from the framework edition."""
 
 import streamlit as st
 
-st.title("assessment")
+from dti.engine import score
+from dti.i18n import fmt_number, t
+from ui import assessment_form, files, state, widgets
+from ui import lang as ui_lang
+
+lang = ui_lang.current()
+fw = widgets.scorable_framework(lang)
+
+st.title(t("assessment.title", lang))
+st.caption(t("assessment.intro", lang))
+files.download_upload_panel(fw, lang)
+
+result = score(fw, state.get_responses())
+st.markdown(f"{t('assessment.dti_now', lang)}: **{fmt_number(result.dti, lang)}** · "
+            f"{widgets.basis_caption(result, lang)}")
+only_unanswered = st.toggle(t("assessment.only_unanswered", lang), key="a_only_unanswered")
+
+# Lazy tabs: only the open main index is built, so a page of 98 components stays quick.
+tabs = st.tabs([assessment_form.tab_label(m, lang) for m in fw.main_indices], key="a_tab", on_change="rerun")
+for tab, main_index in zip(tabs, fw.main_indices):
+    if tab.open is False:
+        continue
+    with tab:
+        assessment_form.main_index_form(fw, main_index.code, lang, only_unanswered)

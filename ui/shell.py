@@ -8,6 +8,7 @@ import streamlit as st
 
 from dti.i18n import t
 from ui import lang as ui_lang
+from ui import widgets
 
 log = logging.getLogger("dti.app")
 
@@ -19,6 +20,7 @@ def run(pages: list[tuple[str, st.Page]], lang: str) -> None:
     current_page = st.navigation(sections)
     with st.sidebar:
         ui_lang.sidebar_toggle(lang)
+        widgets.edition_picker(lang)
     try:
         current_page.run()
     except Exception as exc:  # the last line of defence: a message with what to do, never a traceback

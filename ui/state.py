@@ -7,6 +7,7 @@ EVERY read and write of the assessment goes through this module, so that storage
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 
 import streamlit as st
 
@@ -19,10 +20,15 @@ EDITION_KEY = "edition_id"
 RESPONSES_KEY = "responses"  # edition id → {component code → Response}
 
 
-@st.cache_resource(show_spinner=False)
 def editions() -> tuple[dict[str, Framework], list[Problem]]:
-    """Every valid edition under the frameworks folder (loaded once per server) and the problems of the others."""
-    return registry.load_all()
+    """Every valid edition under the frameworks folder and the problems of the others."""
+    return _load_editions(str(registry.frameworks_dir()))
+
+
+@st.cache_resource(show_spinner=False)
+def _load_editions(folder: str) -> tuple[dict[str, Framework], list[Problem]]:
+    # Keyed by folder so DTI_FRAMEWORKS_DIR (tests, a province's own editions) gets its own cache entry.
+    return registry.load_all(Path(folder))
 
 
 def edition_ids() -> list[str]:
@@ -42,6 +48,7 @@ def current_edition_id() -> str:
 
 def set_edition(edition_id: str) -> None:
     st.session_state[EDITION_KEY] = edition_id
+    _forget_widget_values()
 
 
 def current_framework() -> Framework | None:
@@ -75,3 +82,10 @@ def set_response(code: str, response: Response | None) -> None:
 def replace_responses(responses: Mapping[str, Response]) -> None:
     """Replace the whole assessment of the current edition (after an upload that passed every check)."""
     _store()[current_edition_id()] = dict(responses)
+    _forget_widget_values()
+
+
+def _forget_widget_values() -> None:
+    """Form widgets (keys ``c_…``, ``w_…``) showing the previous assessment re-read the new one on the next run."""
+    for k in [k for k in st.session_state if str(k).startswith(("c_", "w_"))]:
+        del st.session_state[k]

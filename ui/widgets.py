@@ -1,0 +1,92 @@
+"""Small widgets shared by the pages: edition picker, provisional mark, error guard, figures in words."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import streamlit as st
+
+from dti.engine import Result
+from dti.framework import Framework, ProvenanceStatus
+from dti.i18n import fmt_number, fmt_points, t
+from ui import state
+
+log = logging.getLogger("dti.app")
+
+
+@contextmanager
+def guard(lang: str) -> Iterator[None]:
+    """Show a message with what to do instead of a traceback (fragments rerun outside the page's guard)."""
+    try:
+        yield
+    except Exception as exc:  # noqa: BLE001 - any failure becomes a message; the log keeps the details
+        log.exception("unexpected error in the app")
+        st.error(t("common.unexpected_error", lang, error=type(exc).__name__))
+
+
+def edition_label(fw: Framework, lang: str) -> str:
+    label = f"{fw.title(lang)} ({fw.year})"
+    return label if fw.complete else f"{label} · {t('common.incomplete', lang)}"
+
+
+def _on_edition_change() -> None:
+    state.set_edition(st.session_state["edition_picker"])
+
+
+def edition_picker(lang: str) -> None:
+    """Sidebar choice of the edition being assessed (shown only when there is more than one)."""
+    found, problems = state.editions()
+    ids = state.edition_ids()
+    if problems:
+        with st.expander(t("common.broken_editions", lang, n=len({p.file for p in problems}))):
+            for p in problems:
+                st.caption(str(p))
+    if len(ids) < 2:
+        return
+    st.session_state["edition_picker"] = state.current_edition_id()
+    st.selectbox(t("common.edition", lang), ids, key="edition_picker", on_change=_on_edition_change,
+                 format_func=lambda i: edition_label(found[i], lang))
+
+
+def scorable_framework(lang: str) -> Framework:
+    """The current edition if it can be scored; otherwise say why (and what to do) and stop the page."""
+    fw = state.current_framework()
+    if fw is None:
+        st.error(t("common.no_edition", lang))
+        st.stop()
+    if not fw.complete:
+        st.warning(t("common.cannot_score", lang, edition=fw.title(lang),
+                     missing=(fw.missing_en if lang == "en" else fw.missing_vi) or "—"))
+        st.page_link("pages/framework.py", label=t("nav.framework", lang), icon="📚")
+        st.stop()
+    return fw
+
+
+def provisional_badge(status: ProvenanceStatus, lang: str) -> str:
+    """Markdown badge for a title/points/rule that is not official ('' when it is)."""
+    if status is ProvenanceStatus.official:
+        return ""
+    return f":orange-badge[⚠ {t('common.' + status.value, lang)}]"
+
+
+def lowest_sentence(fw: Framework, result: Result, lang: str, count: int = 1) -> str:
+    """'Thấp nhất: Thể chế số 0,4200' — the weakest scored main indices named in words."""
+    parts = [f"**{fw.main_index_by_code[c].name(lang)}** {fmt_number(result.main_indices[c].value, lang)}"
+             for c in result.lowest_main_indices[:count]]
+    return t("common.lowest", lang, items=", ".join(parts))
+
+
+def basis_caption(result: Result, lang: str) -> str:
+    answered = t("common.answered", lang, answered=result.answered, total=result.total)
+    return answered if result.is_complete else f"{answered} · {t('common.conservative', lang)}"
+
+
+def dti_text(result: Result, lang: str) -> str:
+    return f"{fmt_number(result.dti, lang)} · {fmt_points(result.points, lang)}/{fmt_points(result.max_points, lang)}"
+
+
+def signed(x: float, lang: str, digits: int = 4) -> str:
+    """A delta with its sign, in the language's number format: '+0,0123' / '-0,0040'."""
+    return ("+" if x >= 0 else "-") + fmt_number(abs(x), lang, digits)

@@ -143,6 +143,29 @@ def _cmd_schema(args) -> int:
     return 0
 
 
+def _cmd_import_catalogue(args) -> int:
+    from dti.catalogue import framework_to_yaml, import_catalogue  # openpyxl only when importing
+
+    source = Path(args.file)
+    out = Path(args.output)
+    if out.exists() and not args.force:
+        print(f"{out}: already exists; choose another file name or add --force to replace it", file=sys.stderr)
+        return 1
+    try:
+        data = source.read_bytes()
+    except OSError as exc:
+        print(f"{source}: cannot be read ({exc.strerror}); check the path", file=sys.stderr)
+        return 1
+    base = registry.load(args.edition)
+    fw = import_catalogue(data, source.name, base, new_id=args.id or out.stem)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(framework_to_yaml(fw), encoding="utf-8")
+    rules = sum(c.provenance.rule != "official" for c in fw.components)
+    print(f"{out}: written, {fw.id}: {len(fw.main_indices)} main indices, {len(fw.components)} components, "
+          f"{fw.total_points:g} points; {rules} rules kept from {base.id} as provisional (scoring text not read)")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m dti", description="Provincial DTI self-assessment tools.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -162,6 +185,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--main-values", help="CSV code,value with main-index values 0..1")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_cmd_score)
+
+    p = sub.add_parser("import-catalogue", help="turn the official Appendix 1 table (.xlsx/.csv) into an edition YAML")
+    p.add_argument("file", help="the catalogue, .xlsx or .csv")
+    p.add_argument("--edition", default=registry.DEFAULT_EDITION, help="edition whose structure it must match")
+    p.add_argument("-o", "--output", required=True, help="YAML to write, e.g. config/frameworks/my-edition.yaml")
+    p.add_argument("--id", help="id of the new edition (default: the output file's name)")
+    p.add_argument("--force", action="store_true", help="replace the output file if it exists")
+    p.set_defaults(func=_cmd_import_catalogue)
 
     p = sub.add_parser("schema", help="print or write the JSON Schema of framework YAML files")
     p.add_argument("-o", "--output", help="file to write, e.g. config/schema/framework.schema.json")

@@ -1,5 +1,43 @@
-"""overview page (being built)."""
+"""Tổng quan / Overview: the estimated DTI, how much is answered, the pillars, the weakest spots, what next."""
 
 import streamlit as st
 
-st.title("overview")
+from dti.engine import score
+from dti.i18n import fmt_number, fmt_points, t
+from ui import lang as ui_lang
+from ui import state, widgets
+
+lang = ui_lang.current()
+fw = widgets.scorable_framework(lang)
+result = score(fw, state.get_responses())
+
+st.title(t("overview.title", lang))
+st.caption(fw.title(lang) + " · " + fw.legal_basis)
+dti_col, points_col, answered_col = st.columns(3)
+dti_col.metric(t("common.dti", lang), fmt_number(result.dti, lang))
+points_col.metric(t("common.dti_points", lang, top=fmt_points(result.max_points, lang)),
+                  fmt_points(round(result.points, 2), lang))
+answered_col.metric(t("overview.answered", lang), f"{result.answered}/{result.total}")
+if result.is_complete:
+    st.success(t("common.complete", lang))
+else:
+    st.info(t("common.conservative", lang))
+
+st.subheader(t("overview.pillars", lang))
+for col, pillar in zip(st.columns(len(fw.pillars)), fw.pillars):
+    col.metric(pillar.name(lang), fmt_number(result.pillars[pillar.code].value, lang))
+
+st.subheader(t("overview.weakest", lang))
+with st.container(key="o_lowest"):
+    st.markdown(widgets.lowest_sentence(fw, result, lang, count=3))
+    weakest_pillar = result.lowest_pillars[0]
+    st.markdown(t("common.lowest_pillar", lang, items=f"**{fw.pillar_by_code[weakest_pillar].name(lang)}** "
+                  f"{fmt_number(result.pillars[weakest_pillar].value, lang)}"))
+if fw.provisional_components:
+    st.caption("⚠ " + t("overview.provisional", lang, n=len(fw.provisional_components), total=len(fw.components)))
+
+st.subheader(t("overview.next", lang))
+st.page_link("pages/assessment.py", label=t("overview.go_assessment", lang), icon="📝")
+st.page_link("pages/results.py", label=t("overview.go_results", lang), icon="📊")
+st.page_link("pages/whatif.py", label=t("overview.go_whatif", lang), icon="🎚️")
+st.page_link("pages/framework.py", label=t("overview.go_framework", lang), icon="📚")

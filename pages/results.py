@@ -1,5 +1,40 @@
-"""results page (being built)."""
+"""Kết quả / Results: the estimated DTI, main indices from the lowest up, radar, pillars, points at stake."""
 
+import pandas as pd
 import streamlit as st
 
-st.title("results")
+from dti import charts
+from dti.engine import score
+from dti.i18n import fmt_number, fmt_points, t
+from ui import lang as ui_lang
+from ui import state, widgets
+
+lang = ui_lang.current()
+fw = widgets.scorable_framework(lang)
+result = score(fw, state.get_responses())
+
+st.title(t("results.title", lang))
+st.caption(widgets.basis_caption(result, lang))
+gauge, figures = st.columns([1, 2])
+gauge.plotly_chart(charts.dti_gauge(result, lang), key="r_gauge")
+figures.metric(t("common.dti", lang), fmt_number(result.dti, lang))
+figures.metric(t("common.dti_points", lang, top=fmt_points(result.max_points, lang)),
+               fmt_points(round(result.points, 2), lang))
+with st.container(key="r_lowest"):
+    st.error(widgets.lowest_sentence(fw, result, lang, count=1), icon="⬇️")
+
+bars, radar = st.columns(2)
+bars.plotly_chart(charts.main_index_bars(fw, result, lang), key="r_mains")
+radar.plotly_chart(charts.radar(fw, result, lang), key="r_radar")
+st.plotly_chart(charts.pillar_bars(fw, result, lang), key="r_pillars")
+
+st.subheader(t("results.at_stake", lang))
+st.caption(t("results.at_stake_help", lang))
+rows = [{t("results.col_code", lang): c.code,
+         t("results.col_name", lang): fw.component_by_code[c.code].name(lang),
+         t("results.col_points", lang): fmt_points(c.points, lang),
+         t("results.col_max", lang): fmt_points(c.max_points, lang),
+         t("results.col_at_stake", lang): fmt_points(c.at_stake, lang),
+         t("results.col_status", lang): t(f"results.status_{c.status}", lang)}
+        for c in result.points_at_stake()[:20]]
+st.dataframe(pd.DataFrame(rows), hide_index=True, key="r_at_stake")

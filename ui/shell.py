@@ -17,10 +17,10 @@ def run(pages: list[tuple[str, st.Page]], lang: str) -> None:
     sections: dict[str, list[st.Page]] = {}
     for section, page in pages:
         sections.setdefault(t(section, lang), []).append(page)
-    current_page = st.navigation(sections)
     with st.sidebar:
         ui_lang.sidebar_toggle(lang)
         widgets.edition_picker(lang)
+    current_page = st.navigation(sections)
     try:
         current_page.run()
     except Exception as exc:  # the last line of defence: a message with what to do, never a traceback

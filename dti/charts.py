@@ -1,0 +1,98 @@
+"""Plotly figures of a result (no Streamlit): gauge, main-index bars, radar, pillars, what-if comparison.
+
+Labels come in the chosen language and numbers in its format (0,6548 in Vietnamese); hover texts are
+preformatted so Plotly's own (English) number format never shows. Figures are small: a few traces each.
+"""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+from dti.engine import Result
+from dti.framework import Framework
+from dti.i18n import fmt_number, t
+
+LOW = "#d62728"  # the lowest main index / pillar
+BAR = "#1f77b4"
+BASE = "#9aa5b1"
+SCENARIO = "#2ca02c"
+_LAYOUT = {"margin": {"l": 10, "r": 10, "t": 40, "b": 10}, "height": 380}
+
+
+def _txt(key: str, lang: str) -> str:
+    return t(f"results.chart_{key}", lang)
+
+
+def _separators(lang: str) -> str:
+    """Plotly's decimal and thousands separators: ',.' in Vietnamese, '.,' in English."""
+    return ",." if lang == "vi" else ".,"
+
+
+def dti_gauge(result: Result, lang: str) -> go.Figure:
+    fig = go.Figure(go.Indicator(
+        mode="gauge+number", value=result.dti, number={"valueformat": ".4f"},
+        title={"text": _txt("dti", lang)},
+        gauge={"axis": {"range": [0, 1]}, "bar": {"color": BAR},
+               "steps": [{"range": [0, 0.5], "color": "#f3d6d6"}, {"range": [0.5, 0.75], "color": "#fbeed5"},
+                         {"range": [0.75, 1], "color": "#d9efd9"}]},
+    ))
+    fig.update_layout(separators=_separators(lang), **{**_LAYOUT, "height": 260})
+    return fig
+
+
+def main_index_bars(fw: Framework, result: Result, lang: str) -> go.Figure:
+    """Scored main indices sorted from the lowest up; the lowest bar is red."""
+    codes = result.lowest_main_indices
+    lowest = codes[0] if codes else None
+    names = [f"{c}. {fw.main_index_by_code[c].name(lang)}" for c in codes]
+    values = [result.main_indices[c].value for c in codes]
+    fig = go.Figure(go.Bar(
+        x=values, y=names, orientation="h", marker_color=[LOW if c == lowest else BAR for c in codes],
+        text=[fmt_number(v, lang) for v in values], textposition="auto", hoverinfo="text+y",
+    ))
+    fig.update_layout(title=_txt("main_indices", lang), xaxis={"range": [0, 1]},
+                      yaxis={"autorange": "reversed"}, separators=_separators(lang), **_LAYOUT)
+    return fig
+
+
+def radar(fw: Framework, result: Result, lang: str) -> go.Figure:
+    mains = fw.scored_main_indices
+    names = [f"{m.code}. {m.name(lang)}" for m in mains]
+    values = [result.main_indices[m.code].value or 0.0 for m in mains]
+    fig = go.Figure(go.Scatterpolar(
+        r=values + values[:1], theta=names + names[:1], fill="toself", line_color=BAR,
+        text=[fmt_number(v, lang) for v in values + values[:1]], hoverinfo="text+theta",
+    ))
+    fig.update_layout(title=_txt("radar", lang), polar={"radialaxis": {"range": [0, 1]}},
+                      separators=_separators(lang), showlegend=False, **_LAYOUT)
+    return fig
+
+
+def pillar_bars(fw: Framework, result: Result, lang: str) -> go.Figure:
+    codes = [p.code for p in fw.pillars]
+    lowest = result.lowest_pillars[0] if result.lowest_pillars else None
+    values = [result.pillars[c].value for c in codes]
+    fig = go.Figure(go.Bar(
+        x=[fw.pillar_by_code[c].name(lang) for c in codes], y=values,
+        marker_color=[LOW if c == lowest else BAR for c in codes],
+        text=[fmt_number(v, lang) for v in values], textposition="auto", hoverinfo="text+x",
+    ))
+    fig.update_layout(title=_txt("pillars", lang), yaxis={"range": [0, 1]}, separators=_separators(lang),
+                      **_LAYOUT)
+    return fig
+
+
+def compare_bars(fw: Framework, saved: Result, scenario: Result, lang: str) -> go.Figure:
+    """DTI and the pillars side by side: the saved self-assessment and the what-if scenario."""
+    labels = [_txt("dti", lang)] + [p.name(lang) for p in fw.pillars]
+    base = [saved.dti] + [saved.pillars[p.code].value for p in fw.pillars]
+    new = [scenario.dti] + [scenario.pillars[p.code].value for p in fw.pillars]
+    fig = go.Figure([
+        go.Bar(name=_txt("saved", lang), x=labels, y=base, marker_color=BASE,
+               text=[fmt_number(v, lang) for v in base], textposition="auto", hoverinfo="text+x+name"),
+        go.Bar(name=_txt("scenario", lang), x=labels, y=new, marker_color=SCENARIO,
+               text=[fmt_number(v, lang) for v in new], textposition="auto", hoverinfo="text+x+name"),
+    ])
+    fig.update_layout(barmode="group", title=_txt("compare", lang), yaxis={"range": [0, 1]},
+                      separators=_separators(lang), legend={"orientation": "h", "y": -0.15}, **_LAYOUT)
+    return fig

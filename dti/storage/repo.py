@@ -473,7 +473,8 @@ class Store:
         """Write already-checked responses in one transaction: all of them or, on any refusal, none.
 
         An agency may import only its own components; every other code is listed in one PermissionDenied.
-        Returns how many components changed.
+        A response without a value or points (evidence or a note only) keeps the stored value: a blank cell
+        in a file never erases an answer. Returns how many components changed.
         """
         fw = self.framework(self.assessment_by_id(assessment_id).edition_id)
         points = {code: (check_points(fw.component_by_code[code], r.points) if r.points is not None
@@ -493,8 +494,9 @@ class Store:
                 ResponseRecord.assessment_id == assessment_id, ResponseRecord.component_code.in_(list(responses))))}
             now = _now()
             for code, r in responses.items():
-                new = {"value": None if r.points is not None else r.value, "points": points[code],
-                       "evidence": r.evidence, "note": r.note}
+                new = {"evidence": r.evidence, "note": r.note}
+                if r.is_answered:
+                    new |= {"value": None if r.points is not None else r.value, "points": points[code]}
                 rec = existing.get(code)
                 if rec is None:
                     rec = ResponseRecord(assessment_id=assessment_id, component_code=code, value=None, points=None,
@@ -516,6 +518,17 @@ class Store:
                           rec.version)
                 changed += 1
         return changed
+
+    def import_file(self, actor: Actor, assessment_id: int, data: bytes, name: str) -> int:
+        """Check an uploaded .xlsx/.csv/.json completely, then write it in one transaction.
+
+        Raises ImportRefused (every problem with sheet, row, component and fix) or PermissionDenied; in both
+        cases nothing is written.
+        """
+        from dti.excel import read_upload  # openpyxl is loaded only when a file is imported
+
+        fw = self.framework(self.assessment_by_id(assessment_id).edition_id)
+        return self.import_responses(actor, assessment_id, read_upload(fw, data, name), source=name)
 
     def _log(self, s: Session, assessment_id: int, code: str, action: str, diff: dict, actor: Actor,
              at: datetime, version: int) -> None:

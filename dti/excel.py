@@ -1,0 +1,413 @@
+"""Spreadsheets in and out: the offline template, the all-or-nothing import, and the exports.
+
+The template has a sheet per main index with a dropdown for every levels or yes/no component and a locked
+"points" preview formula where a spreadsheet can compute it; the app recomputes the points on import.
+Import checks every row first and returns responses only when all of them are good; each problem names the
+file, sheet, row, component and the fix. Exports neutralise text that a spreadsheet would run as a formula.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from dti.engine import InputProblems, Response
+from dti.framework import Component, Framework
+from dti.i18n import t
+from dti.inputs import MAX_INPUT_BYTES, read_rows
+from dti.rules import InputError, check_points, is_blank, points_from_value
+
+MAX_UPLOAD_BYTES = MAX_INPUT_BYTES
+READ_COLUMNS = ("code", "value", "points", "evidence", "note")
+# Template columns: (key read back on import, width). Row 1 shows labels from config/i18n.yaml, row 2 the keys.
+TEMPLATE_COLUMNS = (("code", 8), ("name", 60), ("max_points", 10), ("provenance", 12), ("how", 40),
+                    ("value", 22), ("points_preview", 12), ("evidence", 40), ("note", 30))
+INPUT_COLUMNS = ("value", "evidence", "note")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+ZIP_MAGIC = b"PK\x03\x04"
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    file: str
+    message: str
+    sheet: str = ""
+    row: int | None = None
+    code: str = ""
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.sheet:
+            where.append(f"sheet '{self.sheet}'")
+        if self.row:
+            where.append(f"row {self.row}")
+        if self.code:
+            where.append(f"component {self.code}")
+        return f"{', '.join(where)}: {self.message}"
+
+
+class ImportRefused(ValueError):
+    """The file was not imported; ``problems`` lists every reason with where it is and the fix."""
+
+    def __init__(self, problems: list[ImportProblem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+def neutralise(value: Any) -> Any:
+    """Text that a spreadsheet would run as a formula (= + - @, tab, CR first) gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _sheet_title(fw: Framework, code: str) -> str:
+    main = fw.main_index_by_code[code]
+    return re.sub(r"[\[\]:*?/\\]", " ", f"{code}. {main.name_vi}")[:31]
+
+
+# --- Template -----------------------------------------------------------------------------------------
+
+
+def _how_to_answer(comp: Component, lang: str) -> str:
+    rule = comp.rule
+    if rule.type == "levels":
+        return t("excel.how_levels", lang, levels="; ".join(f"{lv.label_vi if lang == 'vi' else lv.label_en}"
+                                                            for lv in rule.levels))
+    if rule.type == "stepped":
+        return t("excel.how_stepped", lang, unit=rule.unit_vi if lang == "vi" else rule.unit_en)
+    if rule.type == "parts":
+        return t("excel.how_parts", lang, parts=";".join(p.key for p in rule.parts))
+    return t(f"excel.how_{rule.type}", lang, max=f"{comp.max_points:g}")
+
+
+def _points_formula(comp: Component, row: int, lists: dict[str, str]) -> str | None:
+    """A spreadsheet formula previewing the points from the value in column F, or None when it cannot."""
+    v, top = f"F{row}", f"C{row}"
+    rule = comp.rule
+    if rule.type == "levels":
+        return f'=IF({v}="","",IFERROR({top}*VLOOKUP({v},{lists[comp.code]},2,FALSE),""))'
+    if rule.type == "yes_no":
+        return f'=IF({v}="","",IF(OR(LOWER({v})="có",LOWER({v})="yes"),{top},0))'
+    if rule.type == "direct":
+        return f'=IF({v}="","",{v})'
+    if rule.type == "stepped":
+        expr = "0"
+        for step in sorted(rule.steps, key=lambda s: s.min):
+            expr = f"IF({v}>={step.min:g},{step.share:g},{expr})"
+        return f'=IF({v}="","",{top}*{expr})'
+    if rule.type == "ratio":
+        a = f'VALUE(LEFT({v},FIND("/",{v})-1))'
+        b = f'VALUE(MID({v},FIND("/",{v})+1,99))'
+        zero = top if rule.on_zero_denominator == "full" else "0"
+        return f'=IF({v}="","",IFERROR(IF({b}=0,{zero},{top}*MIN(1,{a}/{b})),""))'
+    if rule.type == "not_scored":
+        return "=0"
+    return None  # parts: computed by the app on import
+
+
+def template(fw: Framework, lang: str = "vi", codes: set[str] | None = None,
+             stored: Mapping[str, Any] | None = None) -> bytes:
+    """The offline workbook for ``fw``: only ``codes`` when given (an agency's components), prefilled from
+    ``stored`` (code → an object with value/evidence/note) when given."""
+    wb = Workbook()
+    guide = wb.active
+    guide.title = t("excel.guide_sheet", lang)[:31]
+    guide.column_dimensions["A"].width = 110
+    for i, key in enumerate(("guide_1", "guide_2", "guide_3", "guide_4", "guide_5"), start=1):
+        guide.cell(i, 1, t(f"excel.{key}", lang, edition=fw.title(lang)))
+    guide["A1"].font = Font(bold=True, size=13)
+
+    lists = wb.create_sheet("_lists")
+    lists.sheet_state = "hidden"
+    list_ranges: dict[str, str] = {}
+    next_row = 1
+    for comp in fw.components:
+        if comp.rule.type != "levels":
+            continue
+        first = next_row
+        for level in comp.rule.levels:
+            lists.cell(next_row, 1, level.label_vi if lang == "vi" else level.label_en)
+            lists.cell(next_row, 2, level.share)
+            next_row += 1
+        list_ranges[comp.code] = f"'_lists'!$A${first}:$B${next_row - 1}"
+    yes_no = ('"có,không"' if lang == "vi" else '"yes,no"')
+
+    for main in fw.main_indices:
+        comps = [c for c in main.components if codes is None or c.code in codes]
+        if not comps:
+            continue
+        ws = wb.create_sheet(_sheet_title(fw, main.code))
+        for col, (key, width) in enumerate(TEMPLATE_COLUMNS, start=1):
+            ws.column_dimensions[get_column_letter(col)].width = width
+            head = ws.cell(1, col, t(f"excel.col_{key}", lang))
+            head.font, head.fill = Font(bold=True), HEADER_FILL
+            head.alignment = Alignment(wrap_text=True, vertical="top")
+            ws.cell(2, col, key).font = Font(color="808080", size=8)
+        ws.freeze_panes = "C3"
+        for row, comp in enumerate(comps, start=3):
+            old = (stored or {}).get(comp.code)
+            mark = "" if comp.provenance.is_official else t("common.provisional", lang)
+            ws.cell(row, 1, comp.code)
+            ws.cell(row, 2, neutralise(comp.name(lang))).alignment = Alignment(wrap_text=True, vertical="top")
+            ws.cell(row, 3, comp.max_points)
+            ws.cell(row, 4, mark)
+            ws.cell(row, 5, _how_to_answer(comp, lang)).alignment = Alignment(wrap_text=True, vertical="top")
+            if old is not None:
+                value = old.value
+                if isinstance(value, dict | list):
+                    value = json.dumps(value, ensure_ascii=False)
+                ws.cell(row, 6, neutralise(value))
+                ws.cell(row, 8, neutralise(old.evidence))
+                ws.cell(row, 9, neutralise(old.note))
+            formula = _points_formula(comp, row, list_ranges)
+            if formula:
+                ws.cell(row, 7, formula)
+            for col in (6, 8, 9):
+                cell = ws.cell(row, col)
+                cell.protection = Protection(locked=False)
+                cell.fill = INPUT_FILL
+            _add_validation(ws, comp, f"F{row}", list_ranges, yes_no, lang)
+        # Locked sheet: only value, evidence and note can be typed in; no password, a user may unprotect.
+        ws.protection.sheet = True
+        ws.protection.formatColumns = False
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _add_validation(ws, comp: Component, cell: str, lists: dict[str, str], yes_no: str, lang: str) -> None:
+    rule = comp.rule
+    if rule.type == "levels":
+        dv = DataValidation(type="list", formula1=lists[comp.code].replace(":$B$", ":$A$"), allow_blank=True)
+    elif rule.type == "yes_no":
+        dv = DataValidation(type="list", formula1=yes_no, allow_blank=True)
+    elif rule.type == "stepped":
+        dv = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True)
+    elif rule.type == "direct":
+        dv = DataValidation(type="decimal", operator="between", formula1="0", formula2=f"{comp.max_points:g}",
+                            allow_blank=True)
+    else:
+        return
+    dv.error = t("excel.validation_error", lang, how=_how_to_answer(comp, lang))[:255]  # Excel's limit
+    dv.showErrorMessage = True
+    ws.add_data_validation(dv)
+    dv.add(cell)
+
+
+# --- Import -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Row:
+    sheet: str
+    row: int
+    cells: dict[str, Any]
+
+
+def _is_formula(value: Any) -> bool:
+    if isinstance(value, str):
+        return value.startswith("=")
+    return value is not None and not isinstance(value, int | float | bool) and type(value).__name__ != "datetime"
+
+
+def _xlsx_rows(data: bytes, name: str) -> list[_Row]:
+    if not data.startswith(ZIP_MAGIC):
+        raise ImportRefused([ImportProblem(name, "is not an Excel workbook (.xlsx); save it as .xlsx, or as CSV")])
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except Exception:  # openpyxl raises many types for a broken workbook; all mean the same to the user
+        raise ImportRefused([ImportProblem(name, "is damaged or not an Excel workbook (.xlsx); open it in Excel "
+                                           "and save it again as .xlsx")]) from None
+    rows: list[_Row] = []
+    problems: list[ImportProblem] = []
+    data_sheets = 0
+    try:
+        for ws in wb.worksheets:
+            if ws.sheet_state != "visible":
+                continue
+            header_row, names = None, []
+            for values in ws.iter_rows(min_row=1, max_row=5, values_only=True):
+                header_row = (header_row or 0) + 1
+                keys = [str(v).strip().lower() if v is not None else "" for v in values]
+                if "code" in keys:
+                    names = keys
+                    break
+            if not names:
+                continue  # the guide or a sheet of the user's own: not data
+            data_sheets += 1
+            if not ({"value", "points"} & set(names)):
+                problems.append(ImportProblem(name, "has a 'code' column but no 'value' (or 'points') column; "
+                                              "use the template's columns", sheet=ws.title))
+                continue
+            for r, values in enumerate(ws.iter_rows(min_row=header_row + 1, values_only=True), start=header_row + 1):
+                cells = {k: v for k, v in zip(names, values) if k in READ_COLUMNS}
+                if _unfilled(cells):
+                    continue
+                for key, v in cells.items():
+                    if _is_formula(v):
+                        col = get_column_letter(names.index(key) + 1)
+                        problems.append(ImportProblem(name, f"cell {col}{r} ({key}) holds a formula {str(v)[:40]!r}; "
+                                                      "type the value itself", sheet=ws.title, row=r,
+                                                      code=str(cells.get("code") or "")))
+                rows.append(_Row(ws.title, r, cells))
+    finally:
+        wb.close()
+    if problems:
+        raise ImportRefused(problems)
+    if not data_sheets:
+        raise ImportRefused([ImportProblem(name, "has no sheet with a 'code' column; download the template, fill "
+                                           "the 'value' column and upload it")])
+    return rows
+
+
+def _flat_rows(data: bytes, name: str) -> list[_Row]:
+    try:
+        raw = read_rows(data, name)
+    except InputProblems as exc:
+        raise ImportRefused([ImportProblem(name, p.message) for p in exc.problems]) from None
+    columns = set().union(*(r.keys() for r in raw)) if raw else set()
+    if raw and ("code" not in columns or not ({"value", "points"} & columns)):
+        raise ImportRefused([ImportProblem(name, f"needs columns 'code' and 'value' (or 'points'); it has "
+                                           f"{sorted(c for c in columns if c)}")])
+    rows = [_Row("", i, {k: v for k, v in r.items() if k in READ_COLUMNS}) for i, r in enumerate(raw, start=2)]
+    return [r for r in rows if not _unfilled(r.cells)]
+
+
+def _unfilled(cells: dict[str, Any]) -> bool:
+    """A row with nothing but its code (an unanswered template row) is not an answer."""
+    return all(is_blank(v) for k, v in cells.items() if k != "code")
+
+
+def read_upload(fw: Framework, data: bytes, name: str) -> dict[str, Response]:
+    """Responses from an uploaded .xlsx, .csv or .json, or ImportRefused listing every problem.
+
+    Rows whose value, points, evidence and note are all blank are skipped (an unfilled template row).
+    """
+    if not data:
+        raise ImportRefused([ImportProblem(name, "is empty; fill the template and upload it again")])
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise ImportRefused([ImportProblem(name, f"is {len(data) / 1e6:.1f} MB, over the "
+                                           f"{MAX_UPLOAD_BYTES // 10**6} MB limit; remove unused sheets or split it")])
+    lower = name.lower()
+    rows = _xlsx_rows(data, name) if lower.endswith((".xlsx", ".xlsm")) else _flat_rows(data, name)
+    if not rows:
+        raise ImportRefused([ImportProblem(name, "has no filled rows; write a value for at least one component")])
+    problems: list[ImportProblem] = []
+    responses: dict[str, Response] = {}
+    first_seen: dict[str, _Row] = {}
+    for row in rows:
+        where = {"sheet": row.sheet, "row": row.row}
+        c = row.cells
+        code = "" if is_blank(c.get("code")) else str(c["code"]).strip()
+        comp = fw.component_by_code.get(code)
+        if not code:
+            problems.append(ImportProblem(name, "has no code; write the component code, e.g. 1.1", **where))
+            continue
+        if comp is None:
+            problems.append(ImportProblem(name, f"is not a component of {fw.id}; check the code (e.g. 2.4)",
+                                          code=code, **where))
+            continue
+        if code in first_seen:
+            seen = first_seen[code]
+            at = f"{'sheet ' + repr(seen.sheet) + ', ' if seen.sheet else ''}row {seen.row}"
+            problems.append(ImportProblem(name, f"appears again (first at {at}); keep one row", code=code, **where))
+            continue
+        first_seen[code] = row
+        value = None if is_blank(c.get("value")) else c.get("value")
+        points = None if is_blank(c.get("points")) else c.get("points")
+        if isinstance(value, str):
+            value = value.strip()
+            if value[:1] in "[{":  # ratios and parts exported as JSON
+                try:
+                    value = json.loads(value)
+                except json.JSONDecodeError:
+                    pass
+        try:  # a value is read through the rule; a 'points' column counts only where there is no value
+            if value is not None:
+                points_from_value(comp, value)
+                points = None
+            elif points is not None:
+                points = check_points(comp, points)
+        except InputError as exc:
+            problems.append(ImportProblem(name, str(exc), code=code, **where))
+            continue
+        responses[code] = Response(code, value=value, points=points,
+                                   evidence="" if is_blank(c.get("evidence")) else str(c["evidence"]).strip(),
+                                   note="" if is_blank(c.get("note")) else str(c["note"]).strip())
+    if problems:
+        raise ImportRefused(problems)
+    return responses
+
+
+# --- Export -------------------------------------------------------------------------------------------
+
+EXPORT_COLUMNS = ("code", "main_index", "name", "provenance", "max_points", "value", "points", "appraisal_points",
+                  "difference", "status", "evidence", "links", "note", "updated_by", "updated_at", "version")
+
+
+def export_rows(fw: Framework, stored: Mapping[str, Any], lang: str = "vi") -> list[dict[str, Any]]:
+    """One row per component (answered or not), neutralised for spreadsheets."""
+    rows = []
+    for comp in fw.components:
+        r = stored.get(comp.code)
+        value = r.value if r else None
+        if isinstance(value, dict | list):
+            value = json.dumps(value, ensure_ascii=False)
+        row = {
+            "code": comp.code, "main_index": comp.main_code, "name": comp.name(lang),
+            "provenance": "" if comp.provenance.is_official else t("common.provisional", lang),
+            "max_points": comp.max_points, "value": value,
+            "points": r.points if r else None,
+            "appraisal_points": r.appraisal_points if r else None,
+            "difference": r.appraisal_difference if r else None,
+            "status": t(f"storage.status_{r.status if r else 'not_started'}", lang),
+            "evidence": r.evidence if r else "", "links": r.links if r else "", "note": r.note if r else "",
+            "updated_by": r.updated_by if r else "",
+            "updated_at": r.updated_at.strftime("%Y-%m-%d %H:%M") if r and r.updated_at else "",
+            "version": r.version if r else 0,
+        }
+        rows.append({k: neutralise(v) for k, v in row.items()})
+    return rows
+
+
+def export_xlsx(fw: Framework, stored: Mapping[str, Any], lang: str = "vi", title: str = "") -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = t("excel.export_sheet", lang)[:31]
+    ws.append([t(f"excel.col_{k}", lang) for k in EXPORT_COLUMNS])
+    for cell in ws[1]:
+        cell.font, cell.fill = Font(bold=True), HEADER_FILL
+    ws.append(list(EXPORT_COLUMNS))
+    for row in export_rows(fw, stored, lang):
+        ws.append([row[k] for k in EXPORT_COLUMNS])
+    ws.freeze_panes = "B3"
+    for col, width in zip("ABCDEFGHIJKLMNOP", (8, 6, 60, 10, 8, 20, 8, 10, 10, 22, 40, 30, 30, 14, 16, 6)):
+        ws.column_dimensions[col].width = width
+    if title:
+        wb.properties.title = title
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def export_csv(fw: Framework, stored: Mapping[str, Any], lang: str = "vi") -> bytes:
+    """UTF-8 with a BOM so that Excel shows the Vietnamese letters; keys as the header row."""
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=EXPORT_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for row in export_rows(fw, stored, lang):
+        writer.writerow({k: "" if v is None else v for k, v in row.items()})
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")

@@ -1,0 +1,246 @@
+"""Reports for the agency head: a one-page HTML report (printable to PDF) and a full Excel workbook.
+
+The HTML embeds Plotly's JavaScript so it opens offline, escapes every text that came from a user, and marks
+every provisional title or point value. The workbook lists every component; any text cell that a spreadsheet
+would read as a formula (starting with = + - @, a tab or a carriage return) is neutralised with a leading '.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from dti.engine import Response, Result
+from dti.framework import Component, Framework
+from dti.goalseek import GoalPlan
+from dti.i18n import fmt_number, fmt_points, t
+from dti.peers import RankEstimate
+from dti.scenarios import ScenarioResult
+from dti.uncertainty import Uncertainty
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class ReportData:
+    fw: Framework
+    responses: Mapping[str, Response]
+    result: Result
+    province: str = ""
+    lang: str = "vi"
+    band: Uncertainty | None = None
+    rank: RankEstimate | None = None
+    scenario: ScenarioResult | None = None
+    plan: GoalPlan | None = None
+    on: date | None = None
+
+
+def safe_cell(value):
+    """A value safe to put in a spreadsheet cell: text that looks like a formula is kept as text."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _provisional(comp: Component, lang: str) -> str:
+    return "" if comp.provenance.is_official else f" ⚠ {t('common.provisional', lang)}"
+
+
+def _esc(text) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _figure_html(data: ReportData) -> str:
+    import plotly.graph_objects as go
+
+    fw, lang, r = data.fw, data.lang, data.result
+    mains = fw.scored_main_indices
+    names = [f"{m.code}. {m.name(lang)}" for m in mains]
+    values = [r.main_indices[m.code].value for m in mains]
+    fig = go.Figure()
+    fig.add_bar(name=t("report.now", lang), x=names, y=values, marker_color="#1f77b4",
+                text=[fmt_number(v, lang, 2) for v in values], textposition="outside", hoverinfo="skip")
+    if data.scenario is not None:
+        sv = [data.scenario.result.main_indices[m.code].value for m in mains]
+        fig.add_bar(name=data.scenario.name, x=names, y=sv, marker_color="#2ca02c",
+                    text=[fmt_number(v, lang, 2) for v in sv], textposition="outside", hoverinfo="skip")
+    fig.update_layout(barmode="group", height=330, yaxis={"range": [0, 1.1]}, separators=",." if lang == "vi" else ".,",
+                      margin={"t": 10, "b": 10, "l": 10, "r": 10}, legend={"orientation": "h", "y": 1.1})
+    # The whole plotly.js goes inline: the file must open without a network (and print from the browser).
+    return fig.to_html(full_html=False, include_plotlyjs=True, config={"displayModeBar": False, "staticPlot": True})
+
+
+def html_report(data: ReportData) -> str:
+    """The one-page report as a complete HTML document."""
+    fw, lang, r = data.fw, data.lang, data.result
+    on = data.on or date.today()
+    rows_pillars = "".join(
+        f"<tr><td>{_esc(p.name(lang))}</td><td class=n>{fmt_number(r.pillars[p.code].value, lang)}</td>"
+        f"<td class=n>{_band_text(data.band.pillars[p.code], lang) if data.band else '—'}</td></tr>"
+        for p in fw.pillars)
+    weakest = "".join(
+        f"<tr><td>{_esc(m)}. {_esc(fw.main_index_by_code[m].name(lang))}</td>"
+        f"<td class=n>{fmt_number(r.main_indices[m].value, lang)}</td></tr>"
+        for m in r.lowest_main_indices[:5])
+    stakes = "".join(
+        f"<tr><td>{c.code}</td><td>{_esc(fw.component_by_code[c.code].name(lang))}"
+        f"<span class=prov>{_esc(_provisional(fw.component_by_code[c.code], lang))}</span></td>"
+        f"<td class=n>{fmt_points(c.points, lang)}</td><td class=n>{fmt_points(c.max_points, lang)}</td>"
+        f"<td class=n><b>{fmt_points(c.at_stake, lang)}</b></td></tr>"
+        for c in r.points_at_stake()[:10])
+    provisional_note = (f"<p class=prov>⚠ {_esc(t('report.provisional_note', lang, n=len(fw.provisional_components)))}"
+                        "</p>" if fw.provisional_components else "")
+    basis = t("common.complete", lang) if r.is_complete else t("common.conservative", lang)
+    head = _esc(t("report.title", lang))
+    band_line = rank_line = ""
+    if data.band:
+        b = data.band
+        band_line = f"<div class=kpi><span>{_esc(t('report.band', lang))}</span><b>{_band_text(b.dti, lang)}</b>"
+        if b.rank_low is not None:
+            rank_band = t("report.rank_band", lang, low=b.rank_low, high=b.rank_high, among=b.rank_among)
+            band_line += f"<small>{_esc(rank_band)}</small>"
+        band_line += "</div>"
+    if data.rank:
+        rank_help = t("report.rank_help", lang, year=data.rank.year, among=data.rank.among - 1)
+        rank_line = (f"<div class=kpi><span>{_esc(t('report.rank', lang))}</span>"
+                     f"<b>{data.rank.rank}/{data.rank.among}</b><small>{_esc(rank_help)}</small></div>")
+    return f"""<!DOCTYPE html>
+<html lang="{lang}"><head><meta charset="utf-8"><title>{head}</title>
+<style>
+@page {{ size: A4; margin: 12mm; }}
+body {{ font-family: "Noto Sans", "DejaVu Sans", Arial, sans-serif; font-size: 11pt; color: #222; margin: 0 auto;
+       max-width: 190mm; }}
+h1 {{ font-size: 16pt; margin: 0 0 2mm; }} h2 {{ font-size: 12pt; margin: 5mm 0 2mm; border-bottom: 1px solid #ccc; }}
+.meta {{ color: #555; font-size: 9pt; }}
+.kpis {{ display: flex; gap: 4mm; margin: 3mm 0; }}
+.kpi {{ border: 1px solid #ccc; border-radius: 2mm; padding: 2mm 4mm; flex: 1; }}
+.kpi span {{ display: block; font-size: 9pt; color: #555; }} .kpi b {{ font-size: 16pt; }}
+.kpi small {{ display: block; font-size: 8pt; color: #555; }}
+table {{ border-collapse: collapse; width: 100%; font-size: 9.5pt; }}
+td, th {{ border-bottom: 1px solid #e3e3e3; padding: 1mm 2mm; text-align: left; }} td.n, th.n {{ text-align: right; }}
+.cols {{ display: flex; gap: 6mm; }} .cols > div {{ flex: 1; }}
+.prov {{ color: #b35900; font-size: 8.5pt; }}
+.note {{ font-size: 8.5pt; color: #555; }}
+</style></head><body>
+<h1>{head}{' — ' + _esc(data.province) if data.province else ''}</h1>
+<p class=meta>{_esc(fw.title(lang))} · {_esc(fw.legal_basis)} · {_esc(t('report.date', lang))}: {on:%d/%m/%Y}</p>
+<div class=kpis>
+<div class=kpi><span>{_esc(t('common.dti', lang))}</span><b>{fmt_number(r.dti, lang)}</b>
+<small>{_esc(basis)} · {_esc(t('common.answered', lang, answered=r.answered, total=r.total))}</small></div>
+{band_line}{rank_line}
+</div>
+{provisional_note}
+<div class=cols>
+<div><h2>{_esc(t('report.pillars', lang))}</h2><table><tr><th></th><th class=n>{_esc(t('report.value', lang))}</th>
+<th class=n>{_esc(t('report.band', lang))}</th></tr>{rows_pillars}</table></div>
+<div><h2>{_esc(t('report.weakest', lang))}</h2><table>{weakest}</table></div>
+</div>
+<h2>{_esc(t('report.main_indices', lang))}</h2>
+{_figure_html(data)}
+<h2>{_esc(t('report.at_stake', lang))}</h2>
+<table><tr><th>{_esc(t('report.code', lang))}</th><th>{_esc(t('report.component', lang))}</th>
+<th class=n>{_esc(t('report.points', lang))}</th><th class=n>{_esc(t('report.max', lang))}</th>
+<th class=n>{_esc(t('report.lost', lang))}</th></tr>{stakes}</table>
+{_plan_html(data)}
+<p class=note>{_esc(t('report.band_note', lang)) if data.band else ''}</p>
+</body></html>"""
+
+
+def _band_text(b, lang: str) -> str:
+    return f"{fmt_number(b.low, lang)}–{fmt_number(b.high, lang)}"
+
+
+def _plan_html(data: ReportData) -> str:
+    fw, lang = data.fw, data.lang
+    if data.plan is None and data.scenario is None:
+        return ""
+    parts = [f"<h2>{_esc(t('report.plan', lang))}</h2>"]
+    if data.scenario is not None:
+        parts.append(f"<p>{_esc(t('report.scenario_line', lang, name=data.scenario.name))}: "
+                     f"<b>{fmt_number(data.scenario.result.dti, lang)}</b></p>")
+    if data.plan is not None:
+        p = data.plan
+        target = fmt_number(p.target_dti, lang)
+        if not p.reachable:
+            text = t("report.unreachable", lang, target=target, best=fmt_number(p.best_possible_dti, lang))
+            parts.append(f"<p><b>{_esc(text)}</b></p>")
+        else:
+            text = t("report.plan_line", lang, target=target, n=len(p.steps), result=fmt_number(p.result_dti, lang))
+            parts.append(f"<p>{_esc(text)}</p>")
+            rows = "".join(
+                f"<tr><td>{s.code}</td><td>{_esc(fw.component_by_code[s.code].name(lang))}"
+                f"<span class=prov>{_esc(_provisional(fw.component_by_code[s.code], lang))}</span></td>"
+                f"<td class=n>{fmt_points(s.from_points, lang)} → {fmt_points(s.to_points, lang)}</td>"
+                f"<td class=n>+{fmt_points(round(s.gain, 2), lang)}</td>"
+                f"<td class=n>{fmt_points(s.effort, lang)}</td></tr>"
+                for s in p.steps)
+            parts.append(f"<table><tr><th>{_esc(t('report.code', lang))}</th><th>{_esc(t('report.component', lang))}"
+                         f"</th><th class=n>{_esc(t('report.points', lang))}</th><th class=n>"
+                         f"{_esc(t('report.gain', lang))}</th><th class=n>{_esc(t('report.effort', lang))}</th></tr>"
+                         f"{rows}</table>")
+    return "\n".join(parts)
+
+
+def excel_report(data: ReportData) -> bytes:
+    """The full workbook: a summary sheet and one row per component (every component of the edition)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    fw, lang, r = data.fw, data.lang, data.result
+    wb = Workbook()
+    ws = wb.active
+    ws.title = t("report.sheet_summary", lang)[:31]
+    ws.append([safe_cell(t("report.title", lang)), safe_cell(data.province)])
+    ws["A1"].font = Font(bold=True, size=14)
+    ws.append([safe_cell(t("common.edition", lang)), safe_cell(fw.title(lang))])
+    ws.append([safe_cell(t("common.dti", lang)), round(r.dti, 6)])
+    ws.append([safe_cell(t("report.basis", lang)),
+               safe_cell(t("common.complete", lang) if r.is_complete else t("common.conservative", lang))])
+    if data.band:
+        ws.append([safe_cell(t("report.band", lang)), round(data.band.dti.low, 6), round(data.band.dti.high, 6)])
+    if data.rank:
+        ws.append([safe_cell(t("report.rank", lang)), data.rank.rank, data.rank.among])
+    ws.append([])
+    ws.append([safe_cell(t("report.pillars", lang)), safe_cell(t("report.value", lang))])
+    for p in fw.pillars:
+        ws.append([safe_cell(p.name(lang)), round(r.pillars[p.code].value, 6)])
+    ws.append([])
+    ws.append([safe_cell(t("report.main_indices", lang)), safe_cell(t("report.value", lang)),
+               safe_cell(t("report.points", lang)), safe_cell(t("report.max", lang))])
+    for m in fw.main_indices:
+        a = r.main_indices[m.code]
+        ws.append([safe_cell(f"{m.code}. {m.name(lang)}"), None if a.value is None else round(a.value, 6),
+                   round(a.points, 6), a.max_points])
+    ws.column_dimensions["A"].width = 48
+
+    comp_ws = wb.create_sheet(t("report.sheet_components", lang)[:31])
+    header = ["code", "main_index", "name", "status", "provenance", "value", "points", "max_points", "at_stake",
+              "evidence", "note"]
+    if data.scenario is not None:
+        header.append("scenario_points")
+    comp_ws.append([safe_cell(t(f"report.col_{h}", lang)) for h in header])
+    for cell in comp_ws[1]:
+        cell.font = Font(bold=True)
+    for comp in fw.components:
+        score = r.components[comp.code]
+        resp = data.responses.get(comp.code)
+        value = resp.value if resp is not None and resp.value is not None else None
+        if value is not None and not isinstance(value, (int, float, str)):
+            value = str(value)
+        row = [comp.code, comp.main_code, safe_cell(comp.name(lang) + _provisional(comp, lang)),
+               safe_cell(t(f"report.status_{score.status}", lang)), comp.provenance.status.value,
+               safe_cell(value), None if score.points is None else round(score.points, 6), comp.max_points,
+               round(score.at_stake, 6) if comp.rule.type != "not_scored" else 0,
+               safe_cell(resp.evidence if resp else ""), safe_cell(resp.note if resp else "")]
+        if data.scenario is not None:
+            sp = data.scenario.result.components[comp.code].points
+            row.append(None if sp is None else round(sp, 6))
+        comp_ws.append(row)
+    comp_ws.freeze_panes = "A2"
+    comp_ws.column_dimensions["C"].width = 60
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

@@ -214,3 +214,23 @@ def test_agencies_and_users_and_province(store):
     assert store.user("khcn").agency_id == agency and store.user_count() == 1
     with pytest.raises(ValueError, match="needs its agency"):
         store.add_user("nobody", "agency")
+
+
+def test_points_without_a_value_are_checked_and_kept(store, period):
+    saved = store.save_response(COORD, period.id, "2.1", 0, value=None, points=0.0)  # "no part met"
+    assert saved.is_answered and saved.points == 0.0 and store.responses(period.id)["2.1"].points == 0.0
+    with pytest.raises(InputProblems, match="over the maximum 10"):
+        store.save_response(COORD, period.id, "2.3", 0, value=None, points=12)
+
+
+def test_replacing_clears_the_answers_missing_from_the_file_but_only_the_actors_own(store, period):
+    mine = store.add_agency(COORD, "Sở A")
+    for code in ("1.1", "1.2"):
+        store.assign(COORD, period.id, code, mine)
+    store.save_response(COORD, period.id, "1.1", 0, value="full")
+    store.save_response(COORD, period.id, "1.2", 0, value="1/2")
+    store.save_response(COORD, period.id, "2.2", 0, value="có")
+    agency = Actor("a", "agency", mine)
+    assert store.import_responses(agency, period.id, {"1.2": Response("1.2", "2/2")}, replace=True) == 2
+    stored = store.stored(period.id)
+    assert not stored["1.1"].is_answered and stored["1.2"].points == 10 and stored["2.2"].points == 10

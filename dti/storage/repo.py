@@ -33,7 +33,7 @@ from dti.storage.models import (
 )
 
 ROLES = ("coordinator", "agency", "viewer")
-EDITABLE_FIELDS = ("value", "evidence", "links", "note", "status")
+EDITABLE_FIELDS = ("value", "points", "evidence", "links", "note", "status")
 
 
 @dataclass(frozen=True)
@@ -382,9 +382,16 @@ class Store:
         except InputError as exc:
             raise InputProblems([InputProblem(code, str(exc))]) from None
 
+    def _checked_points(self, fw: Framework, code: str, points: Any) -> float:
+        self._points(fw, code, None)  # an unknown code is refused first
+        try:
+            return check_points(fw.component_by_code[code], points)
+        except InputError as exc:
+            raise InputProblems([InputProblem(code, str(exc))]) from None
+
     def save_response(self, actor: Actor, assessment_id: int, code: str, base_version: int,
                       **changes: Any) -> StoredResponse:
-        """Save the changed fields (value, evidence, links, note, status) of one component.
+        """Save the changed fields (value or points, evidence, links, note, status) of one component.
 
         ``base_version`` is the version the editor started from (0 for a component never saved). A save based
         on an older version raises ConflictError with what is stored now; nothing is overwritten.
@@ -396,10 +403,15 @@ class Store:
             raise StorageError(f"status {changes['status']!r} is not one of {STATUSES}")
         info = self.assessment_by_id(assessment_id)
         fw = self.framework(info.edition_id)
-        if "value" in changes:
-            if isinstance(changes["value"], str):
-                changes["value"] = changes["value"].strip()
-            changes["points"] = self._points(fw, code, changes["value"])
+        if "value" in changes or "points" in changes:
+            value = changes.get("value")
+            if isinstance(value, str):
+                value = value.strip()
+            if is_blank(value) and changes.get("points") is not None:
+                # Points given without a value (direct points, "no part met"): checked against the maximum.
+                changes["value"], changes["points"] = None, self._checked_points(fw, code, changes["points"])
+            else:
+                changes["value"], changes["points"] = value, self._points(fw, code, value)
         with self._session.begin() as s:
             self._check_can_edit(s, actor, assessment_id, code)
             current = s.scalar(select(ResponseRecord).where(ResponseRecord.assessment_id == assessment_id,
@@ -469,12 +481,13 @@ class Store:
         return self.stored(assessment_id)[code]
 
     def import_responses(self, actor: Actor, assessment_id: int, responses: Mapping[str, Response],
-                         source: str = "") -> int:
+                         source: str = "", replace: bool = False) -> int:
         """Write already-checked responses in one transaction: all of them or, on any refusal, none.
 
         An agency may import only its own components; every other code is listed in one PermissionDenied.
         A response without a value or points (evidence or a note only) keeps the stored value: a blank cell
-        in a file never erases an answer. Returns how many components changed.
+        in a file never erases an answer, unless ``replace``: then every other stored answer this actor may
+        edit is cleared too (the file becomes the assessment). Returns how many components changed.
         """
         fw = self.framework(self.assessment_by_id(assessment_id).edition_id)
         points = {code: (check_points(fw.component_by_code[code], r.points) if r.points is not None
@@ -491,11 +504,17 @@ class Store:
                 raise PermissionDenied(actor, ", ".join(sorted(refused, key=_order)),
                                        "not assigned to your agency; nothing was imported")
             existing = {r.component_code: r for r in s.scalars(select(ResponseRecord).where(
-                ResponseRecord.assessment_id == assessment_id, ResponseRecord.component_code.in_(list(responses))))}
+                ResponseRecord.assessment_id == assessment_id))}
             now = _now()
+            if replace:
+                own = set(existing) if actor.role == "coordinator" else self.components_of(assessment_id,
+                                                                                           actor.agency_id)
+                responses = {**{c: Response(c, None) for c in own if c in existing and c not in responses},
+                             **responses}
+                points |= {c: None for c in responses if c not in points}
             for code, r in responses.items():
                 new = {"evidence": r.evidence, "note": r.note}
-                if r.is_answered:
+                if r.is_answered or replace:
                     new |= {"value": None if r.points is not None else r.value, "points": points[code]}
                 rec = existing.get(code)
                 if rec is None:

@@ -1,0 +1,146 @@
+"""Working across framework editions: what two editions share, and which answers survive a change of edition.
+
+Editions renumber indicators (2022's main index 7 *Hoạt động chính quyền số* is 2025's main index 6), so
+items are paired by title (normalised: case, diacritics and punctuation ignored) as well as by code. Answers
+are carried only where the code matches and the input still reads under the new edition's rule: a carried
+answer is never silently re-interpreted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+from dti.catalogue import normalise
+from dti.engine import Response
+from dti.framework import Framework
+from dti.rules import InputError, check_points, points_from_value
+
+# both: same code and title; same_code: the code is shared but the title differs (maybe another indicator);
+# same_title: the title is shared under another code (renumbered); only_a / only_b: in one edition only.
+PairStatus = Literal["both", "same_code", "same_title", "only_a", "only_b"]
+
+
+@dataclass(frozen=True)
+class Pair:
+    kind: Literal["main index", "component"]
+    status: PairStatus
+    code_a: str | None
+    code_b: str | None
+    name_a_vi: str = ""
+    name_a_en: str = ""
+    name_b_vi: str = ""
+    name_b_en: str = ""
+
+    def name_a(self, lang: str) -> str:
+        return self.name_a_en if lang == "en" else self.name_a_vi
+
+    def name_b(self, lang: str) -> str:
+        return self.name_b_en if lang == "en" else self.name_b_vi
+
+
+@dataclass(frozen=True)
+class EditionComparison:
+    a: str
+    b: str
+    main_indices: list[Pair]
+    components: list[Pair]
+
+    def count(self, kind: str, status: str) -> int:
+        pairs = self.main_indices if kind == "main index" else self.components
+        return sum(p.status == status for p in pairs)
+
+
+def _pair(kind, items_a: list, items_b: list) -> list[Pair]:
+    """Pair items (anything with code, name_vi, name_en) by code and by normalised Vietnamese title."""
+    def make(status, x, y) -> Pair:
+        return Pair(kind, status, x.code if x else None, y.code if y else None,
+                    x.name_vi if x else "", x.name_en if x else "", y.name_vi if y else "", y.name_en if y else "")
+
+    pairs: list[Pair] = []
+    left = list(items_a)
+    right = list(items_b)
+    # 1. same code and same title
+    for x in list(left):
+        y = next((y for y in right if y.code == x.code and normalise(y.name_vi) == normalise(x.name_vi)), None)
+        if y is not None:
+            pairs.append(make("both", x, y))
+            left.remove(x)
+            right.remove(y)
+    # 2. same title under another code (renumbered); only when the title is unique on both sides
+    for x in list(left):
+        title = normalise(x.name_vi)
+        same_a = [o for o in left if normalise(o.name_vi) == title]
+        same_b = [y for y in right if normalise(y.name_vi) == title]
+        if len(same_a) == 1 and len(same_b) == 1:
+            pairs.append(make("same_title", x, same_b[0]))
+            left.remove(x)
+            right.remove(same_b[0])
+    # 3. same code, another title
+    for x in list(left):
+        y = next((y for y in right if y.code == x.code), None)
+        if y is not None:
+            pairs.append(make("same_code", x, y))
+            left.remove(x)
+            right.remove(y)
+    pairs += [make("only_a", x, None) for x in left]
+    pairs += [make("only_b", None, y) for y in right]
+    return sorted(pairs, key=lambda p: _order(p.code_a or p.code_b or ""))
+
+
+def _order(code: str) -> tuple[int, ...]:
+    return tuple(int(x) for x in code.split(".") if x.isdigit())
+
+
+def compare_editions(a: Framework, b: Framework) -> EditionComparison:
+    """Which main indices and components exist in both editions or in one only, by code and by title."""
+    return EditionComparison(a.id, b.id, _pair("main index", a.main_indices, b.main_indices),
+                             _pair("component", a.components, b.components))
+
+
+@dataclass(frozen=True)
+class NotCarried:
+    code: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"component {self.code}: {self.reason}"
+
+
+def carry_responses(responses: Mapping[str, Response], from_fw: Framework,
+                    to_fw: Framework) -> tuple[dict[str, Response], list[NotCarried]]:
+    """Answers that keep their meaning in ``to_fw``: same code, and the input reads under the new rule.
+
+    Returns (carried responses, what could not be carried and why). Blank answers are left out silently:
+    there is nothing to carry.
+    """
+    carried: dict[str, Response] = {}
+    dropped: list[NotCarried] = []
+    for code, resp in responses.items():
+        if not resp.is_answered:
+            continue
+        if not to_fw.complete:
+            dropped.append(NotCarried(code, f"{to_fw.id} cannot be scored yet ({to_fw.missing_en or 'incomplete'}); "
+                                      "load its official catalogue first"))
+            continue
+        new = to_fw.component_by_code.get(code)
+        if new is None:
+            dropped.append(NotCarried(code, f"is not a component of {to_fw.id}; enter the answer under its new code"))
+            continue
+        old = from_fw.component_by_code.get(code)
+        if old is not None and old.provenance.title == "official" and new.provenance.title == "official" \
+                and normalise(old.name_vi) != normalise(new.name_vi):
+            dropped.append(NotCarried(code, f"has another title in {to_fw.id} ('{new.name_vi}' instead of "
+                                      f"'{old.name_vi}'); answer it again"))
+            continue
+        try:
+            if resp.points is not None:
+                check_points(new, resp.points)
+            else:
+                points_from_value(new, resp.value)
+        except InputError as exc:
+            dropped.append(NotCarried(code, f"the answer does not fit the rule of {to_fw.id}: {exc}"))
+            continue
+        carried[code] = resp
+    return carried, dropped

@@ -10,21 +10,29 @@ from dti.i18n import t
 from ui import lang as ui_lang
 from ui import shell
 
-st.set_page_config(page_title="DTI tự đánh giá", page_icon="📊", layout="wide")
+st.set_page_config(page_title="DTI tự đánh giá", page_icon=":material/bar_chart:", layout="wide")
 lang = ui_lang.current()
 
 # (section key in config/i18n.yaml, page). Append new pages here; the first page with default=True opens first.
 PAGES = [
-    ("nav.section_assess", st.Page("pages/overview.py", title=t("nav.overview", lang), icon="🏠",
+    ("nav.section_assess", st.Page("pages/overview.py", title=t("nav.overview", lang), icon=":material/home:",
                                    url_path="overview", default=True)),
-    ("nav.section_assess", st.Page("pages/assessment.py", title=t("nav.assessment", lang), icon="📝",
+    ("nav.section_assess", st.Page("pages/assessment.py", title=t("nav.assessment", lang), icon=":material/edit_note:",
                                    url_path="assessment")),
-    ("nav.section_assess", st.Page("pages/results.py", title=t("nav.results", lang), icon="📊",
+    ("nav.section_assess", st.Page("pages/results.py", title=t("nav.results", lang), icon=":material/bar_chart:",
                                    url_path="results")),
-    ("nav.section_explore", st.Page("pages/whatif.py", title=t("nav.whatif", lang), icon="🎚️",
+    ("nav.section_explore", st.Page("pages/whatif.py", title=t("nav.whatif", lang), icon=":material/tune:",
                                     url_path="whatif")),
-    ("nav.section_explore", st.Page("pages/framework.py", title=t("nav.framework", lang), icon="📚",
+    ("nav.section_explore", st.Page("pages/framework.py", title=t("nav.framework", lang), icon=":material/menu_book:",
                                     url_path="framework")),
+    ("decide.section", st.Page("pages/scenarios.py", title=t("decide.nav_scenarios", lang),
+                               icon=":material/alt_route:", url_path="scenarios")),
+    ("decide.section", st.Page("pages/peers.py", title=t("decide.nav_peers", lang), icon=":material/leaderboard:",
+                               url_path="peers")),
+    ("decide.section", st.Page("pages/report.py", title=t("decide.nav_report", lang), icon=":material/description:",
+                               url_path="report")),
+    ("decide.section", st.Page("pages/workshop.py", title=t("decide.nav_workshop", lang),
+                               icon=":material/co_present:", url_path="workshop")),
 ]
 
 shell.run(PAGES, lang)

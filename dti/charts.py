@@ -36,7 +36,8 @@ def dti_gauge(result: Result, lang: str) -> go.Figure:
                "steps": [{"range": [0, 0.5], "color": "#f3d6d6"}, {"range": [0.5, 0.75], "color": "#fbeed5"},
                          {"range": [0.75, 1], "color": "#d9efd9"}]},
     ))
-    fig.update_layout(separators=_separators(lang), **{**_LAYOUT, "height": 260})
+    fig.update_layout(separators=_separators(lang), **{**_LAYOUT, "height": 260,
+                                                       "margin": {"l": 30, "r": 30, "t": 50, "b": 10}})
     return fig
 
 
@@ -44,13 +45,16 @@ def main_index_bars(fw: Framework, result: Result, lang: str) -> go.Figure:
     """Scored main indices sorted from the lowest up; the lowest bar is red."""
     codes = result.lowest_main_indices
     lowest = codes[0] if codes else None
-    names = [f"{c}. {fw.main_index_by_code[c].name(lang)}" for c in codes]
+    # The lowest is named in bold red on the axis too: a bar of value 0 has no colour to show.
+    names = [(f"<b><span style='color:{LOW}'>⬇ {c}. {fw.main_index_by_code[c].name(lang)}</span></b>" if c == lowest
+              else f"{c}. {fw.main_index_by_code[c].name(lang)}") for c in codes]
     values = [result.main_indices[c].value for c in codes]
     fig = go.Figure(go.Bar(
         x=values, y=names, orientation="h", marker_color=[LOW if c == lowest else BAR for c in codes],
-        text=[fmt_number(v, lang) for v in values], textposition="auto", hoverinfo="text+y",
+        text=[fmt_number(v, lang) for v in values], textposition="outside", cliponaxis=False,
+        hoverinfo="text+y",
     ))
-    fig.update_layout(title=_txt("main_indices", lang), xaxis={"range": [0, 1]},
+    fig.update_layout(title=_txt("main_indices", lang), xaxis={"range": [0, 1.15]},
                       yaxis={"autorange": "reversed"}, separators=_separators(lang), **_LAYOUT)
     return fig
 
@@ -64,7 +68,8 @@ def radar(fw: Framework, result: Result, lang: str) -> go.Figure:
         text=[fmt_number(v, lang) for v in values + values[:1]], hoverinfo="text+theta",
     ))
     fig.update_layout(title=_txt("radar", lang), polar={"radialaxis": {"range": [0, 1]}},
-                      separators=_separators(lang), showlegend=False, **_LAYOUT)
+                      separators=_separators(lang), showlegend=False,
+                      **{**_LAYOUT, "margin": {"l": 110, "r": 110, "t": 60, "b": 30}})
     return fig
 
 
@@ -75,9 +80,9 @@ def pillar_bars(fw: Framework, result: Result, lang: str) -> go.Figure:
     fig = go.Figure(go.Bar(
         x=[fw.pillar_by_code[c].name(lang) for c in codes], y=values,
         marker_color=[LOW if c == lowest else BAR for c in codes],
-        text=[fmt_number(v, lang) for v in values], textposition="auto", hoverinfo="text+x",
+        text=[fmt_number(v, lang) for v in values], textposition="outside", cliponaxis=False, hoverinfo="text+x",
     ))
-    fig.update_layout(title=_txt("pillars", lang), yaxis={"range": [0, 1]}, separators=_separators(lang),
+    fig.update_layout(title=_txt("pillars", lang), yaxis={"range": [0, 1.1]}, separators=_separators(lang),
                       **_LAYOUT)
     return fig
 
@@ -89,10 +94,10 @@ def compare_bars(fw: Framework, saved: Result, scenario: Result, lang: str) -> g
     new = [scenario.dti] + [scenario.pillars[p.code].value for p in fw.pillars]
     fig = go.Figure([
         go.Bar(name=_txt("saved", lang), x=labels, y=base, marker_color=BASE,
-               text=[fmt_number(v, lang) for v in base], textposition="auto", hoverinfo="text+x+name"),
+               text=[fmt_number(v, lang) for v in base], textposition="outside", hoverinfo="text+x+name"),
         go.Bar(name=_txt("scenario", lang), x=labels, y=new, marker_color=SCENARIO,
-               text=[fmt_number(v, lang) for v in new], textposition="auto", hoverinfo="text+x+name"),
+               text=[fmt_number(v, lang) for v in new], textposition="outside", hoverinfo="text+x+name"),
     ])
-    fig.update_layout(barmode="group", title=_txt("compare", lang), yaxis={"range": [0, 1]},
+    fig.update_layout(barmode="group", title=_txt("compare", lang), yaxis={"range": [0, 1.1]},
                       separators=_separators(lang), legend={"orientation": "h", "y": -0.15}, **_LAYOUT)
     return fig

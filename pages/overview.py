@@ -37,7 +37,7 @@ if fw.provisional_components:
     st.caption("⚠ " + t("overview.provisional", lang, n=len(fw.provisional_components), total=len(fw.components)))
 
 st.subheader(t("overview.next", lang))
-st.page_link("pages/assessment.py", label=t("overview.go_assessment", lang), icon="📝")
-st.page_link("pages/results.py", label=t("overview.go_results", lang), icon="📊")
-st.page_link("pages/whatif.py", label=t("overview.go_whatif", lang), icon="🎚️")
-st.page_link("pages/framework.py", label=t("overview.go_framework", lang), icon="📚")
+st.page_link("pages/assessment.py", label=t("overview.go_assessment", lang), icon=":material/edit_note:")
+st.page_link("pages/results.py", label=t("overview.go_results", lang), icon=":material/bar_chart:")
+st.page_link("pages/whatif.py", label=t("overview.go_whatif", lang), icon=":material/tune:")
+st.page_link("pages/framework.py", label=t("overview.go_framework", lang), icon=":material/menu_book:")

@@ -7,7 +7,7 @@ from dti import charts
 from dti.engine import score
 from dti.i18n import fmt_number, fmt_points, t
 from ui import lang as ui_lang
-from ui import state, widgets
+from ui import decide, state, widgets
 
 lang = ui_lang.current()
 fw = widgets.scorable_framework(lang)
@@ -21,7 +21,10 @@ figures.metric(t("common.dti", lang), fmt_number(result.dti, lang))
 figures.metric(t("common.dti_points", lang, top=fmt_points(result.max_points, lang)),
                fmt_points(round(result.points, 2), lang))
 with st.container(key="r_lowest"):
-    st.error(widgets.lowest_sentence(fw, result, lang, count=1), icon="⬇️")
+    st.error(widgets.lowest_sentence(fw, result, lang, count=1), icon=":material/arrow_downward:")
+
+# How far appraisal may move the estimate (Monte Carlo band, explained in its expander).
+decide.band_panel(fw, state.get_responses(), result, lang, key="r_band")
 
 bars, radar = st.columns(2)
 bars.plotly_chart(charts.main_index_bars(fw, result, lang), key="r_mains")

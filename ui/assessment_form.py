@@ -75,7 +75,7 @@ def component_form(comp: Component, scored: ComponentScore, lang: str) -> None:
                       help=(f"{t('common.provisional_help', lang)}\n\n{comp.provenance.source}" if badge else None))
         pts.markdown(points_text(scored, lang))
         if comp.measured_by == "ministry":
-            st.caption("ℹ️ " + t("assessment.ministry", lang))
+            st.caption(":material/info: " + t("assessment.ministry", lang))
         answer_input(comp, lang)
         given = state.get_response(code)
         if given is not None and given.points is not None and comp.rule.type not in ("direct", "parts"):

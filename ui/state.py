@@ -1,23 +1,35 @@
 """The current assessment: which edition is being scored and the responses entered so far.
 
-EVERY read and write of the assessment goes through this module, so that storage can change (today
-``st.session_state``; later a database with autosave) without touching the pages.
+EVERY read and write of the assessment goes through this module, so that storage can change without
+touching the pages. Answers live in the database (``dti.storage``; a SQLite file by default): every change
+is saved at once, so a refresh, a closed tab or a server restart loses nothing. A save based on an older
+version than the stored one (someone else saved meanwhile) is refused with the other value, and the form
+then shows the stored value; an agency's save of a component not assigned to it is refused the same way.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
+from datetime import date
 from pathlib import Path
 
 import streamlit as st
 
-from dti import registry
-from dti.engine import Response
+from dti import auth, registry
+from dti.engine import InputProblems, Response
 from dti.framework import Framework
+from dti.i18n import fmt_points, t
+from dti.storage import Actor, AssessmentInfo, ConflictError, PermissionDenied, Store, StoredResponse
+from dti.storage import db as storage_db
 from dti.validation import Problem
+from ui import forms
+from ui import lang as ui_lang
 
 EDITION_KEY = "edition_id"
-RESPONSES_KEY = "responses"  # edition id → {component code → Response}
+ACTOR_KEY = "actor"  # the logged-in Actor (local accounts); single-user and OIDC modes derive it
+PERIOD_KEY = "period"  # (year, quarter) being assessed
+SEEN_KEY = "seen_versions"  # (assessment id, code) → version of the answer the form was filled from
 
 
 def editions() -> tuple[dict[str, Framework], list[Problem]]:
@@ -57,31 +69,172 @@ def current_framework() -> Framework | None:
     return editions()[0].get(edition_id)
 
 
-def _store() -> dict[str, dict[str, Response]]:
-    return st.session_state.setdefault(RESPONSES_KEY, {})
+# --- the database ---------------------------------------------------------------------------------
+
+
+def database_url() -> str:
+    """``database_url`` from Streamlit secrets, else DTI_DATABASE_URL, else the SQLite file in DTI_DATA_DIR."""
+    try:
+        secret = st.secrets.get("database_url")
+    except Exception:  # no secrets.toml at all: the embedded default
+        secret = None
+    return storage_db.database_url(secret)
+
+
+def store() -> Store:
+    """The database, opened (and migrated to the latest schema) once per server process."""
+    return _open_store(database_url(), os.environ.get("DTI_FRAMEWORKS_DIR", ""))
+
+
+@st.cache_resource(show_spinner=False)
+def _open_store(url: str, _frameworks_dir: str) -> Store:
+    return Store.open(url, frameworks=_framework_for)
+
+
+def _framework_for(edition_id: str) -> Framework:
+    found = editions()[0]
+    return found[edition_id] if edition_id in found else registry.load(edition_id)
+
+
+# --- who is working ------------------------------------------------------------------------------
+
+
+def oidc_configured() -> bool:
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets.toml: no OIDC
+        return False
+
+
+def auth_mode() -> str:
+    """'single' (one person on this computer), 'local' (accounts with passwords) or 'oidc' (st.login)."""
+    return auth.mode(store(), oidc_configured())
+
+
+def current_actor() -> Actor | None:
+    """Who is working now; None when they still have to log in."""
+    if ACTOR_KEY in st.session_state:
+        return st.session_state[ACTOR_KEY]
+    mode = auth_mode()
+    if mode == "single":
+        return auth.SINGLE_USER
+    if mode == "oidc" and st.user.is_logged_in:
+        return auth.actor_for_email(store(), st.user.get("email"))
+    return None
+
+
+def log_in(actor: Actor) -> None:
+    st.session_state[ACTOR_KEY] = actor
+    _forget_widget_values()
+
+
+def log_out() -> None:
+    st.session_state.pop(ACTOR_KEY, None)
+    _forget_widget_values()
+
+
+# --- the period being assessed -------------------------------------------------------------------
+
+
+def current_period() -> tuple[int, int]:
+    """(year, quarter): the chosen one, else the latest period of the edition, else this quarter."""
+    if PERIOD_KEY not in st.session_state:
+        latest = store().latest_assessment(current_edition_id())
+        today = date.today()
+        st.session_state[PERIOD_KEY] = (latest.year, latest.quarter) if latest else (today.year,
+                                                                                     (today.month - 1) // 3 + 1)
+    return st.session_state[PERIOD_KEY]
+
+
+def set_period(year: int, quarter: int) -> None:
+    st.session_state[PERIOD_KEY] = (int(year), int(quarter))
+    _forget_widget_values()
+
+
+def current_assessment() -> AssessmentInfo:
+    """The assessment of the current edition and period (created on first use)."""
+    year, quarter = current_period()
+    return store().assessment(current_edition_id(), year, quarter)
+
+
+# --- answers -------------------------------------------------------------------------------------
 
 
 def get_responses() -> dict[str, Response]:
-    """Responses of the current edition (a copy: change them through set_response / replace_responses)."""
-    return dict(_store().get(current_edition_id(), {}))
+    """Responses of the current edition and period (a copy: change them through set_response)."""
+    return store().responses(current_assessment().id)
+
+
+def get_stored() -> dict[str, StoredResponse]:
+    """The stored answers with their status, who saved them, when, version and appraisal."""
+    return store().stored(current_assessment().id)
 
 
 def get_response(code: str) -> Response | None:
-    return _store().get(current_edition_id(), {}).get(code)
+    assessment_id = current_assessment().id
+    stored = store().stored_response(assessment_id, code)
+    if forms.key(code, "evidence") not in st.session_state:
+        # The form is being filled from this answer now: a later save is based on this version.
+        st.session_state.setdefault(SEEN_KEY, {})[(assessment_id, code)] = stored.version if stored else 0
+    return stored.to_response() if stored and (stored.is_answered or stored.evidence or stored.note) else None
 
 
 def set_response(code: str, response: Response | None) -> None:
-    """Save one component's response; None (or an empty answer without evidence or note) removes it."""
-    answers = _store().setdefault(current_edition_id(), {})
-    if response is None or (not response.is_answered and not response.evidence and not response.note):
-        answers.pop(code, None)
-    else:
-        answers[code] = response
+    """Save one component's answer at once; None (or an empty answer) clears it.
+
+    A refused save (someone saved meanwhile, not your component, a viewer account) leaves the stored answer
+    as it is, puts the reason where the form shows problems, and refills the form with the stored answer.
+    """
+    lang = ui_lang.current()
+    assessment_id = current_assessment().id
+    seen = st.session_state.setdefault(SEEN_KEY, {})
+    stored = store().stored_response(assessment_id, code)
+    base = seen.get((assessment_id, code), stored.version if stored else 0)
+    fields = {"value": None, "points": None, "evidence": "", "note": ""}
+    if response is not None:
+        fields = {"value": response.value, "points": response.points, "evidence": response.evidence,
+                  "note": response.note}
+    actor = current_actor() or Actor("?", "viewer")
+    try:
+        saved = store().save_response(actor, assessment_id, code, base, **fields)
+    except ConflictError as exc:
+        other = exc.current
+        _refused(code, t("storage.conflict", lang, code=code, who=other.updated_by,
+                         time=f"{other.updated_at:%H:%M %d/%m/%Y}", value=_shown(other.value),
+                         points=fmt_points(other.points, lang), mine=_shown(fields["value"])))
+        return
+    except PermissionDenied:
+        _refused(code, t("storage.viewer_readonly" if actor.role == "viewer" else "storage.denied", lang, code=code))
+        return
+    except InputProblems as exc:
+        st.session_state[forms.key(code, "error")] = "; ".join(p.message for p in exc.problems)
+        return
+    seen[(assessment_id, code)] = saved.version
+
+
+def _shown(value) -> str:
+    return "—" if value is None or value == "" else str(value)
+
+
+def _refused(code: str, message: str) -> None:
+    """Keep the reason for the form to show, and let the form re-read the stored answer on the next run."""
+    for k in [k for k in st.session_state if str(k).startswith(forms.key(code, ""))]:
+        del st.session_state[k]
+    st.session_state[forms.key(code, "error")] = message
 
 
 def replace_responses(responses: Mapping[str, Response]) -> None:
-    """Replace the whole assessment of the current edition (after an upload that passed every check)."""
-    _store()[current_edition_id()] = dict(responses)
+    """Replace the assessment with an uploaded one (that passed every check) in one transaction.
+
+    Only the components the user may edit are cleared; a file touching another agency's component is
+    refused as a whole (nothing is written) and the reason shown.
+    """
+    actor = current_actor() or Actor("?", "viewer")
+    try:
+        store().import_responses(actor, current_assessment().id, responses, source="upload", replace=True)
+    except PermissionDenied as exc:
+        st.toast(f"⛔ {exc}")
+        st.error(t("storage.denied", ui_lang.current(), code=exc.code))
     _forget_widget_values()
 
 
@@ -89,3 +242,4 @@ def _forget_widget_values() -> None:
     """Form widgets (keys ``c_…``, ``w_…``) showing the previous assessment re-read the new one on the next run."""
     for k in [k for k in st.session_state if str(k).startswith(("c_", "w_"))]:
         del st.session_state[k]
+    st.session_state.pop(SEEN_KEY, None)

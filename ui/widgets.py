@@ -59,7 +59,7 @@ def scorable_framework(lang: str) -> Framework:
     if not fw.complete:
         st.warning(t("common.cannot_score", lang, edition=fw.title(lang),
                      missing=(fw.missing_en if lang == "en" else fw.missing_vi) or "—"))
-        st.page_link("pages/framework.py", label=t("nav.framework", lang), icon="📚")
+        st.page_link("pages/framework.py", label=t("nav.framework", lang), icon=":material/menu_book:")
         st.stop()
     return fw
 

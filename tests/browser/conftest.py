@@ -120,21 +120,20 @@ def page(browser):
         context.close()
 
 
-def wait_for_app(page, timeout_ms: int = 20_000) -> None:
-    """Wait until Streamlit has rendered the app and finished the current script run."""
-    page.wait_for_selector('[data-testid="stApp"]', timeout=timeout_ms)
-    # The status widget shows "Running..." while the script runs; wait for it to go away.
-    page.wait_for_function(
-        """() => !document.querySelector('[data-testid="stStatusWidget"]')
-                  || !document.querySelector('[data-testid="stStatusWidget"]').innerText.includes('Running')""",
-        timeout=timeout_ms,
-    )
-    page.wait_for_timeout(300)  # let the last delta paint before a screenshot or an assertion
-    page.wait_for_function(
-        """() => !document.querySelector('[data-testid="stStatusWidget"]')
-                  || !document.querySelector('[data-testid="stStatusWidget"]').innerText.includes('Running')""",
-        timeout=timeout_ms,
-    )
+RUNNING_JS = """() => {
+    const status = document.querySelector('[data-testid="stStatusWidget"]');
+    return !status || !/Running|Đang chạy/.test(status.innerText);
+}"""
+
+
+def wait_for_app(page, timeout_ms: int = 30_000) -> None:
+    """Wait until Streamlit has rendered the page's content and finished the current script run."""
+    page.wait_for_selector('[data-testid="stMain"] [data-testid="stElementContainer"]', timeout=timeout_ms)
+    # The status widget says "Running..." while a script (or fragment) runs; wait until it is gone twice,
+    # a short while apart, so a rerun that starts right after the first run is also waited for.
+    for _ in range(2):
+        page.wait_for_timeout(250)
+        page.wait_for_function(RUNNING_JS, timeout=timeout_ms)
 
 
 def save_screenshot(page, name: str, full_page: bool = True) -> Path:

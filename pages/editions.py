@@ -1,0 +1,119 @@
+"""Phiên bản bộ chỉ số / Framework editions: load the official Appendix 1 as a new edition, compare two editions,
+and see why an edition cannot be scored yet."""
+
+import pandas as pd
+import streamlit as st
+
+from dti.catalogue import framework_to_yaml, import_catalogue
+from dti.editions import EditionExists, compare_editions, edition_path, import_summary, save_edition
+from dti.i18n import fmt_points, t
+from dti.validation import FrameworkError
+from ui import lang as ui_lang
+from ui import state, widgets
+
+lang = ui_lang.current()
+st.title(t("editions.title", lang))
+st.caption(t("editions.intro", lang))
+found, problems = state.editions()
+ids = state.edition_ids()
+if not found:
+    st.error(t("common.no_edition", lang))
+    st.stop()
+
+
+def label(edition_id: str) -> str:
+    return widgets.edition_label(found[edition_id], lang)
+
+
+def points(x: float | None) -> str:
+    return t("editions.unknown", lang) if x is None else fmt_points(x, lang)
+
+
+# --- editions that cannot be scored yet, and how to complete them -------------------------------------
+for fw in (found[i] for i in ids if not found[i].complete):
+    st.warning(t("editions.incomplete", lang, edition=fw.title(lang),
+                 missing=(fw.missing_en if lang == "en" else fw.missing_vi) or "—"))
+    st.caption(t("editions.incomplete_fix", lang, edition=fw.title(lang)))
+
+# --- load the official catalogue ------------------------------------------------------------------
+st.header(t("editions.import_title", lang))
+st.caption(t("editions.import_help", lang))
+if saved_message := st.session_state.pop("ed_saved", None):
+    st.success(saved_message)
+base_id = st.selectbox(t("editions.base", lang), ids, format_func=label, key="ed_base")
+upload = st.file_uploader(t("editions.upload", lang), type=["xlsx", "csv"], key="ed_upload")
+if upload is not None:
+    new_id = st.text_input(t("editions.new_id", lang), value=f"{base_id}-official", key="ed_new_id").strip()
+    try:
+        imported = import_catalogue(upload.getvalue(), upload.name, found[base_id], new_id=new_id)
+    except FrameworkError as exc:  # CatalogueError too: every problem with its row, nothing saved
+        st.error(t("editions.import_failed", lang, file=upload.name, n=len(exc.problems)))
+        st.code("\n".join(str(p) for p in exc.problems), language=None)
+    else:
+        st.success(t("editions.import_ok", lang, file=upload.name, mains=len(imported.main_indices),
+                     components=len(imported.components), points=fmt_points(imported.total_points, lang)))
+        summary = import_summary(imported)
+        kept = sum(row["rules_provisional"] for row in summary)
+        if kept:
+            st.info(t("editions.rules_kept", lang, n=kept))
+        st.dataframe(pd.DataFrame([{
+            t("editions.col_code", lang): row["code"],
+            t("editions.col_name", lang): row["name_en"] if lang == "en" else row["name_vi"],
+            t("editions.col_components", lang): row["components"],
+            t("editions.col_points", lang): points(row["max_points"]),
+            t("editions.col_rules_official", lang): row["rules_official"],
+            t("editions.col_rules_provisional", lang): row["rules_provisional"],
+        } for row in summary]), hide_index=True, key="ed_summary")
+        target = edition_path(imported)
+        overwrite = False
+        if target.exists():
+            st.warning(t("editions.exists", lang, file=target.name))
+            overwrite = st.checkbox(t("editions.overwrite", lang), key="ed_overwrite")
+        cols = st.columns(2)
+        if cols[0].button(t("editions.save", lang), type="primary", key="ed_save",
+                          disabled=target.exists() and not overwrite):
+            try:
+                saved = save_edition(imported, overwrite=overwrite)
+            except (EditionExists, OSError, ValueError) as exc:
+                st.error(t("editions.save_failed", lang, error=exc))
+            else:
+                state._load_editions.clear()  # the cached list of editions must include the new file
+                st.session_state["ed_saved"] = t("editions.saved", lang, file=saved.name, edition=imported.title(lang))
+                st.rerun()  # every list of editions on the page (and the sidebar) now shows the new one
+        cols[1].download_button(t("editions.download", lang), framework_to_yaml(imported),
+                                file_name=f"{imported.id}.yaml", mime="application/yaml", key="ed_download")
+
+# --- two editions side by side --------------------------------------------------------------------
+st.header(t("editions.compare_title", lang))
+pick = st.columns(2)
+a_id = pick[0].selectbox(t("editions.edition_a", lang), ids, format_func=label, key="ed_a")
+b_id = pick[1].selectbox(t("editions.edition_b", lang), ids, format_func=label, key="ed_b",
+                         index=min(1, len(ids) - 1))
+fw_a, fw_b = found[a_id], found[b_id]
+comparison = compare_editions(fw_a, fw_b)
+
+
+def pair_rows(pairs, points_a, points_b) -> pd.DataFrame:
+    return pd.DataFrame([{
+        t("editions.col_status", lang): t(f"editions.status_{p.status}", lang),
+        t("editions.col_code_a", lang): p.code_a or "",
+        t("editions.col_name_a", lang): p.name_a(lang),
+        t("editions.col_points_a", lang): points(points_a(p.code_a)) if p.code_a else "",
+        t("editions.col_code_b", lang): p.code_b or "",
+        t("editions.col_name_b", lang): p.name_b(lang),
+        t("editions.col_points_b", lang): points(points_b(p.code_b)) if p.code_b else "",
+    } for p in pairs])
+
+
+for kind, pairs, lookup_a, lookup_b, heading in (
+        ("main index", comparison.main_indices, fw_a.main_index_by_code, fw_b.main_index_by_code,
+         "editions.main_indices"),
+        ("component", comparison.components, fw_a.component_by_code, fw_b.component_by_code, "editions.components")):
+    st.subheader(t(heading, lang))
+    if not pairs:
+        st.caption(t("editions.no_components", lang))
+        continue
+    st.caption(t("editions.counts", lang, **{s: comparison.count(kind, s)
+                                             for s in ("both", "same_title", "same_code", "only_a", "only_b")}))
+    st.dataframe(pair_rows(pairs, lambda c, d=lookup_a: d[c].max_points, lambda c, d=lookup_b: d[c].max_points),
+                 hide_index=True, key=f"ed_compare_{kind.replace(' ', '_')}")

@@ -1,0 +1,29 @@
+"""Đăng nhập / Log in: a local account (user name + password) or the organisation's OIDC login (st.login)."""
+
+import streamlit as st
+
+from dti import auth
+from dti.i18n import t
+from ui import lang as ui_lang
+from ui import state
+
+lang = ui_lang.current()
+st.title(t("auth.login_title", lang))
+
+if state.auth_mode() == "oidc":
+    if st.user.is_logged_in and state.current_actor() is None:
+        st.error(t("auth.no_account", lang, email=st.user.get("email", "")))
+        st.button(t("auth.logout", lang), on_click=st.logout)
+    else:
+        st.button(t("auth.login_sso", lang), on_click=st.login, type="primary")
+else:
+    with st.form("login"):
+        username = st.text_input(t("auth.username", lang))
+        password = st.text_input(t("auth.password", lang), type="password")
+        if st.form_submit_button(t("auth.login", lang), type="primary"):
+            actor = auth.authenticate(state.store(), username, password)
+            if actor is None:
+                st.error(t("auth.bad_login", lang))
+            else:
+                state.log_in(actor)
+                st.rerun()

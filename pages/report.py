@@ -1,0 +1,50 @@
+"""Báo cáo / Report: the one-page HTML report for the agency head and the full Excel workbook."""
+
+import re
+
+import streamlit as st
+
+from dti import peers, report, scenarios
+from dti.engine import score
+from dti.i18n import fmt_number, t
+from ui import decide, state, widgets
+from ui import lang as ui_lang
+
+NS = "decide"  # scenarios and the goal-seek plan of the real assessment (never the workshop's)
+
+lang = ui_lang.current()
+fw = widgets.scorable_framework(lang)
+responses = state.get_responses()
+result = score(fw, responses)
+table = peers.load_published()
+
+st.title(t("report.title", lang))
+st.caption(t("report.page_intro", lang))
+province = st.text_input(t("report.province", lang), key="report_province", max_chars=120)
+year, rank_of = decide.year_picker(table, lang, key="report")
+
+saved = {s.name: s for s in decide.saved_scenarios(NS, fw)}
+none = t("report.no_scenario", lang)
+picked = st.selectbox(t("report.pick_scenario", lang), [none, *saved], key="report_scenario")
+plan = st.session_state.get(f"{NS}_plan")
+include_plan = st.checkbox(t("report.include_plan", lang), value=plan is not None, disabled=plan is None,
+                           key="report_include_plan")
+
+band = decide.band_panel(fw, responses, result, lang, table, year, rank_of, key="report_band")
+data = report.ReportData(
+    fw, responses, result, province=province, lang=lang, band=band,
+    rank=table.estimate_rank(result.dti, year, "dti", rank_of),
+    scenario=scenarios.apply(fw, responses, saved[picked]) if picked in saved else None,
+    plan=plan if include_plan else None)
+st.metric(t("common.dti", lang), fmt_number(result.dti, lang))
+st.caption(widgets.basis_caption(result, lang))
+
+stem = re.sub(r"[^\w-]+", "-", f"dti-{fw.id}-{province or 'bao-cao'}").strip("-")
+html_col, xlsx_col = st.columns(2)
+# Deferred: the HTML carries the whole plotly.js (about 4 MB), so it is built only when downloaded.
+html_col.download_button(t("report.download_html", lang), data=lambda: report.html_report(data),
+                         file_name=f"{stem}.html", mime="text/html", icon="📄", key="report_html",
+                         on_click="ignore")
+xlsx_col.download_button(t("report.download_xlsx", lang), data=lambda: report.excel_report(data),
+                         file_name=f"{stem}.xlsx", icon="📊", key="report_xlsx", on_click="ignore",
+                         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -1,0 +1,331 @@
+"""Widgets of the "decide what to fix" pages: scenarios, goal seek, uncertainty band, agencies, year picker.
+
+Every function takes a session-state namespace ``ns`` so that the workshop (namespace ``workshop``) never
+shares a key with the real assessment's scenarios (namespace ``decide``). The arithmetic lives in ``dti/``;
+these functions only lay out widgets and turn their values into calls.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections.abc import Mapping
+
+import pandas as pd
+import streamlit as st
+
+from dti import goalseek, peers, scenarios, uncertainty
+from dti.engine import InputProblems, Response, Result
+from dti.framework import Framework
+from dti.i18n import fmt_number, fmt_points, t
+from dti.scenarios import Scenario
+
+LINK_NAME, LINK_OVERRIDES = "scn", "sc"
+
+
+# --- Scenario store: {edition id: {name: {"seed": Scenario, "current": Scenario}}} in session state ------------
+
+
+def _store(ns: str, fw: Framework) -> dict[str, dict[str, Scenario]]:
+    return st.session_state.setdefault(f"{ns}_scenarios", {}).setdefault(fw.id, {})
+
+
+def add_scenario(ns: str, fw: Framework, scenario: Scenario) -> None:
+    """Add (or replace) a scenario and select it; its editors start from ``scenario``."""
+    store = _store(ns, fw)
+    store[scenario.name] = {"seed": scenario, "current": scenario}
+    st.session_state[f"{ns}_selected"] = scenario.name
+    st.session_state[f"{ns}_generation"] = st.session_state.get(f"{ns}_generation", 0) + 1  # fresh editor keys
+
+
+def saved_scenarios(ns: str, fw: Framework) -> list[Scenario]:
+    return [rec["current"] for rec in _store(ns, fw).values()]
+
+
+def open_shared_link(ns: str, fw: Framework, lang: str) -> None:
+    """A link ``?scn=name&sc=2.4:10,m3:0.8`` opens its scenario (once per link)."""
+    text = st.query_params.get(LINK_OVERRIDES)
+    if not text:
+        return
+    name = st.query_params.get(LINK_NAME, "") or t("scenarios.default_name", lang, n=1)
+    if st.session_state.get(f"{ns}_link_done") == (name, text):
+        return
+    st.session_state[f"{ns}_link_done"] = (name, text)
+    try:
+        scenario = scenarios.decode(fw, text, name)
+    except InputProblems as exc:
+        st.error(t("scenarios.bad_link", lang, problems="; ".join(str(p) for p in exc.problems)))
+        return
+    add_scenario(ns, fw, scenario)
+    st.success(t("scenarios.opened_link", lang, name=scenario.name))
+
+
+def _share(ns: str, scenario: Scenario, lang: str) -> None:
+    text = scenarios.encode(scenario)
+    st.session_state[f"{ns}_link_done"] = (scenario.name, text)  # our own link must not re-open itself
+    if st.query_params.get(LINK_OVERRIDES) != text or st.query_params.get(LINK_NAME) != scenario.name:
+        st.query_params[LINK_NAME] = scenario.name
+        st.query_params[LINK_OVERRIDES] = text
+    st.caption(t("scenarios.share_help", lang, name=scenario.name))
+    st.code(f"?{LINK_NAME}={scenario.name}&{LINK_OVERRIDES}={text}", language=None)
+
+
+def scenario_editor(ns: str, fw: Framework, baseline: Result, lang: str, share: bool = True) -> None:
+    """Create, pick, edit and delete scenarios; each edit is checked before it is kept."""
+    store = _store(ns, fw)
+    new, button = st.columns([3, 1], vertical_alignment="bottom")
+    name = new.text_input(t("scenarios.new_name", lang), key=f"{ns}_new_name",
+                          placeholder=t("scenarios.default_name", lang, n=len(store) + 1), max_chars=60)
+    if button.button(t("scenarios.create", lang), key=f"{ns}_create", icon="➕"):
+        name = (name or "").strip() or t("scenarios.default_name", lang, n=len(store) + 1)
+        if name in store:
+            st.warning(t("scenarios.duplicate_name", lang, name=name))
+        else:
+            add_scenario(ns, fw, Scenario(name))
+    if not store:
+        st.info(t("scenarios.none_yet", lang))
+        return
+    names = list(store)
+    if st.session_state.get(f"{ns}_selected") not in names:
+        st.session_state[f"{ns}_selected"] = names[-1]
+    pick, delete = st.columns([3, 1], vertical_alignment="bottom")
+    selected = pick.selectbox(t("scenarios.pick", lang), names, key=f"{ns}_selected")
+    if delete.button(t("scenarios.delete", lang), key=f"{ns}_delete", icon="🗑️"):
+        del store[selected]
+        st.session_state.pop(f"{ns}_selected", None)
+        st.rerun()
+    record = store[selected]
+    gen = st.session_state.get(f"{ns}_generation", 0)
+    edited = _edit_overrides(fw, baseline, record["seed"], lang, key=f"{ns}_ed_{gen}_{selected}")
+    try:
+        scenarios.check(fw, edited)
+    except InputProblems as exc:
+        st.error(t("scenarios.invalid", lang) + "\n\n" + "\n".join(f"- {p}" for p in exc.problems))
+        return
+    record["current"] = edited
+    if share:
+        with st.expander(t("scenarios.share", lang), icon="🔗"):
+            _share(ns, edited, lang)
+
+
+def _edit_overrides(fw: Framework, baseline: Result, seed: Scenario, lang: str, key: str) -> Scenario:
+    code, name, now, top, new = (t(f"scenarios.col_{c}", lang) for c in ("code", "name", "now", "max", "scenario"))
+    comp_rows = [{code: c.code, name: c.name(lang) + ("" if c.provenance.is_official else " ⚠"),
+                  now: baseline.components[c.code].points or 0.0, top: c.max_points,
+                  new: seed.component_points.get(c.code, math.nan)}
+                 for c in fw.components if c.rule.type != "not_scored"]
+    st.markdown(f"**{t('scenarios.components', lang)}**")
+    st.caption(t("scenarios.components_help", lang) + " ⚠ = " + t("common.provisional", lang))
+    comp_df = st.data_editor(pd.DataFrame(comp_rows), key=f"{key}_c", hide_index=True, height=280,
+                             disabled=[code, name, now, top],
+                             column_config={new: st.column_config.NumberColumn(new, min_value=0.0, step=0.5)})
+    vnow, vnew = t("scenarios.col_value_now", lang), t("scenarios.col_value_scenario", lang)
+    main_rows = [{code: m.code, name: m.name(lang), vnow: baseline.main_indices[m.code].value,
+                  vnew: seed.main_values.get(m.code, math.nan)} for m in fw.scored_main_indices]
+    with st.expander(t("scenarios.mains", lang)):
+        main_df = st.data_editor(pd.DataFrame(main_rows), key=f"{key}_m", hide_index=True,
+                                 disabled=[code, name, vnow],
+                                 column_config={vnew: st.column_config.NumberColumn(vnew, min_value=0.0, max_value=1.0,
+                                                                                    step=0.01, format="%.4f")})
+    points = {r[code]: float(r[new]) for r in comp_df.to_dict("records")
+              if not pd.isna(r[new]) and abs(float(r[new]) - float(r[now])) > 1e-9}
+    values = {r[code]: float(r[vnew]) for r in main_df.to_dict("records") if not pd.isna(r[vnew])}
+    return Scenario(seed.name, points, values)
+
+
+def comparison(ns: str, fw: Framework, responses: Mapping[str, Response], table: peers.PublishedTable,
+               year: int, rank_of: int | None, lang: str, height: int = 460, live: list[Scenario] | None = None) -> None:
+    """Baseline, every saved scenario and the ``live`` ones (not saved) in one chart and one table."""
+    saved = saved_scenarios(ns, fw) + list(live or [])
+    rows = scenarios.compare(fw, responses, saved, table, year, rank_of, baseline_name=t("decide.baseline", lang))
+    for r in rows:
+        if r.ignored:
+            st.caption(f"{r.name}: " + t("scenarios.ignored", lang, codes=", ".join(r.ignored)))
+    st.plotly_chart(scenarios.comparison_figure(fw, rows, lang, height=height), key=f"{ns}_compare_fig")
+    records = scenarios.comparison_table(fw, rows, lang)
+    shown = [{(t("scenarios.col_scenario_name", lang) if k == "scenario" else
+               t("scenarios.col_rank", lang) if k == "rank" else k):
+              (fmt_number(v, lang) if isinstance(v, float) else v) for k, v in rec.items()} for rec in records]
+    st.dataframe(pd.DataFrame(shown), hide_index=True, key=f"{ns}_compare_table")
+
+
+# --- Year / ranking of the published results ------------------------------------------------------------------
+
+
+def year_picker(table: peers.PublishedTable, lang: str, key: str) -> tuple[int, int | None]:
+    years = [y for y in table.years() if table.values(y)] or table.years()
+    default = 2022 if 2022 in years else years[-1]
+    left, right = st.columns(2)
+    year = left.selectbox(t("decide.year", lang), years, index=years.index(default), key=f"{key}_year")
+    sizes = [s for s in table.rankings(year) if s]
+    rank_of = None
+    if len(sizes) > 1:
+        best = table.default_ranking(year)
+        rank_of = right.selectbox(t("decide.ranking", lang), sizes, index=sizes.index(best) if best in sizes else 0,
+                                  key=f"{key}_rank_of", format_func=lambda n: t("decide.ranking_of", lang, n=n))
+    elif sizes:
+        rank_of = sizes[0]
+    return year, rank_of
+
+
+# --- Goal seek --------------------------------------------------------------------------------------------------
+
+
+def goal_seek(ns: str, fw: Framework, responses: Mapping[str, Response], baseline: Result,
+              table: peers.PublishedTable, year: int, rank_of: int | None, lang: str) -> goalseek.GoalPlan | None:
+    st.subheader(t("goalseek.title", lang))
+    st.caption(t("goalseek.intro", lang))
+    kinds = {"dti": t("goalseek.kind_dti", lang), "rank": t("goalseek.kind_rank", lang)}
+    kind = st.radio(t("goalseek.target_kind", lang), list(kinds), format_func=kinds.get, horizontal=True,
+                    key=f"{ns}_gs_kind")
+    if kind == "dti":
+        target = st.number_input(t("goalseek.target_dti", lang), 0.0, 1.0, min(1.0, round(baseline.dti + 0.05, 2)),
+                                 step=0.01, format="%.4f", key=f"{ns}_gs_dti")
+    else:
+        values = table.values(year, "dti", rank_of)
+        if not values:
+            st.info(t("decide.no_values_year", lang, year=year))
+            return None
+        rank = st.number_input(t("goalseek.target_rank", lang), 1, len(values) + 1, 1, key=f"{ns}_gs_rank")
+        target = table.value_for_rank(int(rank), year, "dti", rank_of)
+        st.caption(t("goalseek.rank_needs", lang, rank=int(rank), among=len(values) + 1, year=year,
+                     value=fmt_number(target, lang)))
+    efforts, targets = _efforts_editor(ns, fw, lang)
+    try:
+        plan = goalseek.seek(fw, responses, target, efforts, targets)
+    except goalseek.GoalSeekError as exc:
+        st.error(t("goalseek.error", lang, error=str(exc)))
+        return None
+    st.session_state[f"{ns}_plan"] = plan
+    show_plan(ns, fw, plan, lang)
+    return plan
+
+
+def _efforts_editor(ns: str, fw: Framework, lang: str) -> tuple[dict[str, float], dict[str, float]]:
+    code, name, top = (t(f"scenarios.col_{c}", lang) for c in ("code", "name", "max"))
+    effort, target = t("goalseek.col_effort", lang), t("goalseek.col_target", lang)
+    rows = [{code: c.code, name: c.name(lang), top: c.max_points, effort: 1.0, target: c.max_points}
+            for c in fw.components if c.rule.type != "not_scored"]
+    with st.expander(t("goalseek.efforts", lang)):
+        st.caption(t("goalseek.efforts_help", lang))
+        df = st.data_editor(pd.DataFrame(rows), key=f"{ns}_gs_efforts", hide_index=True, height=260,
+                            disabled=[code, name, top],
+                            column_config={effort: st.column_config.NumberColumn(effort, min_value=0.01, step=0.5),
+                                           target: st.column_config.NumberColumn(target, min_value=0.0, step=0.5)})
+    records = df.to_dict("records")
+    efforts = {r[code]: float(r[effort]) for r in records if not pd.isna(r[effort]) and float(r[effort]) != 1.0}
+    targets = {r[code]: float(r[target]) for r in records
+               if not pd.isna(r[target]) and abs(float(r[target]) - float(r[top])) > 1e-9}
+    return efforts, targets
+
+
+def show_plan(ns: str, fw: Framework, plan: goalseek.GoalPlan, lang: str) -> None:
+    target = fmt_number(plan.target_dti, lang)
+    if plan.method == "already":
+        st.success(t("goalseek.already", lang, dti=fmt_number(plan.start_dti, lang), target=target))
+        return
+    if not plan.reachable:
+        st.error(t("goalseek.unreachable", lang, target=target, best=fmt_number(plan.best_possible_dti, lang)))
+        return
+    st.success(t("goalseek.reachable", lang, n=len(plan.steps), effort=fmt_points(plan.total_effort, lang),
+                 start=fmt_number(plan.start_dti, lang), result=fmt_number(plan.result_dti, lang), target=target))
+    st.caption(t(f"goalseek.method_{plan.method}", lang))
+    rows = [{t("scenarios.col_code", lang): s.code,
+             t("scenarios.col_name", lang): fw.component_by_code[s.code].name(lang)
+             + ("" if fw.component_by_code[s.code].provenance.is_official else " ⚠"),
+             t("goalseek.col_change", lang): f"{fmt_points(s.from_points, lang)} → {fmt_points(s.to_points, lang)}",
+             t("goalseek.col_gain", lang): fmt_points(round(s.gain, 2), lang),
+             t("goalseek.col_effort", lang): fmt_points(s.effort, lang),
+             t("goalseek.col_per_effort", lang): fmt_number(s.gain_per_effort, lang, 2)} for s in plan.steps]
+    st.dataframe(pd.DataFrame(rows), hide_index=True, key=f"{ns}_plan_table")
+    if st.button(t("goalseek.save", lang), key=f"{ns}_save_plan", icon="💾"):
+        name = t("goalseek.plan_name", lang, target=target)
+        add_scenario(ns, fw, plan.scenario(name))
+        st.toast(t("goalseek.saved", lang, name=name))
+        st.rerun()
+
+
+# --- Points at stake by agency ---------------------------------------------------------------------------------
+
+
+def read_assignment(fw: Framework, data: bytes, name: str) -> dict[str, str]:
+    """Component code → agency from a CSV with columns code, agency; raises ValueError naming the row."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValueError("not UTF-8 text; save the CSV as UTF-8") from None
+    reader = csv.DictReader(io.StringIO(text))
+    header = [(h or "").strip().lower() for h in reader.fieldnames or []]
+    if "code" not in header or "agency" not in header:
+        raise ValueError("the header must have columns code and agency")
+    out = {}
+    for i, row in enumerate(reader, start=2):
+        row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
+        if row["code"] not in fw.component_by_code:
+            raise ValueError(f"row {i}: {row['code']!r} is not a component of this edition; check the code (e.g. 2.4)")
+        if row["agency"]:
+            out[row["code"]] = row["agency"]
+    return out
+
+
+def agency_stakes(ns: str, fw: Framework, result: Result, lang: str,
+                  assignment: Mapping[str, str] | None = None, upload: bool = True) -> None:
+    st.subheader(t("goalseek.agencies", lang))
+    assignment = dict(assignment or st.session_state.get("agency_assignment") or {})
+    if upload:
+        st.caption(t("goalseek.agencies_help", lang))
+        file = st.file_uploader(t("goalseek.agencies_file", lang), type=["csv"], key=f"{ns}_agency_file")
+        if file is not None:
+            try:
+                assignment = read_assignment(fw, file.getvalue(), file.name)
+            except ValueError as exc:
+                st.error(t("goalseek.agencies_bad", lang, file=file.name, problem=str(exc)))
+    if not assignment:
+        return
+    stakes = goalseek.stakes_by_agency(result, assignment, unassigned=t("goalseek.unassigned", lang))
+    rows = [{t("goalseek.col_agency", lang): s.agency,
+             t("goalseek.col_at_stake", lang): fmt_points(round(s.points_at_stake, 2), lang),
+             t("goalseek.col_top", lang): ", ".join(f"{c} ({fmt_points(round(p, 2), lang)})"
+                                                    for c, p in s.components[:5])} for s in stakes]
+    st.dataframe(pd.DataFrame(rows), hide_index=True, key=f"{ns}_agency_table")
+
+
+# --- Uncertainty band --------------------------------------------------------------------------------------------
+
+
+def compute_band(fw: Framework, responses: Mapping[str, Response], result: Result, table: peers.PublishedTable,
+                 year: int | None, rank_of: int | None = None) -> uncertainty.Uncertainty | None:
+    if result.points <= 0:
+        return None
+    levels = uncertainty.confidence(fw, responses)
+    return uncertainty.band(fw, result, uncertainty.downside(fw, levels), table=table, year=year, rank_of=rank_of)
+
+
+def band_panel(fw: Framework, responses: Mapping[str, Response], result: Result, lang: str,
+               table: peers.PublishedTable | None = None, year: int = 2022, rank_of: int | None = None,
+               key: str = "band") -> uncertainty.Uncertainty | None:
+    """The band in one sentence, its model explained, and the components that move it most."""
+    table = table or peers.load_published()
+    u = compute_band(fw, responses, result, table, year, rank_of)
+    with st.container(key=f"{key}_panel"):
+        st.markdown(f"**{t('uncertainty.heading', lang)}**")
+        if u is None:
+            st.caption(t("uncertainty.nothing", lang))
+            return None
+        text = t("uncertainty.band", lang, low=fmt_number(u.dti.low, lang), high=fmt_number(u.dti.high, lang),
+                 median=fmt_number(u.dti.median, lang))
+        if u.rank_low is not None:
+            text += "; " + t("uncertainty.rank", lang, low=u.rank_low, high=u.rank_high, among=u.rank_among,
+                             year=year)
+        st.info(text + ".", icon="🎯")
+        with st.expander(t("uncertainty.sensitivity", lang)):
+            st.caption(t("uncertainty.explain", lang, draws=f"{u.draws:,}".replace(",", "." if lang == "vi" else ",")))
+            levels = uncertainty.confidence(fw, responses)
+            rows = [{t("scenarios.col_code", lang): code,
+                     t("scenarios.col_name", lang): fw.component_by_code[code].name(lang),
+                     t("uncertainty.col_confidence", lang): t(f"uncertainty.level_{levels[code]}", lang),
+                     t("uncertainty.col_share", lang): f"{fmt_number(share * 100, lang, 1)} %"}
+                    for code, share in u.sensitivity[:10]]
+            st.dataframe(pd.DataFrame(rows), hide_index=True, key=f"{key}_sensitivity")
+    return u

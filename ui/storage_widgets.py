@@ -1,0 +1,52 @@
+"""Widgets of the storage pages: the period picker, who is working (and the mode), role gates."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dti.i18n import t
+from dti.storage import Actor
+from ui import state
+
+PERIOD_YEAR_KEY = "s_period_year"
+PERIOD_QUARTER_KEY = "s_period_quarter"
+
+
+def _on_period_change() -> None:
+    state.set_period(st.session_state[PERIOD_YEAR_KEY], st.session_state[PERIOD_QUARTER_KEY])
+
+
+def period_picker(lang: str) -> None:
+    """Year and quarter being assessed, in the sidebar."""
+    year, quarter = state.current_period()
+    st.session_state[PERIOD_YEAR_KEY], st.session_state[PERIOD_QUARTER_KEY] = year, quarter
+    left, right = st.sidebar.columns(2)
+    left.number_input(t("storage.year", lang), min_value=2020, max_value=2100, step=1, key=PERIOD_YEAR_KEY,
+                      on_change=_on_period_change)
+    right.selectbox(t("storage.quarter", lang), [1, 2, 3, 4], key=PERIOD_QUARTER_KEY, on_change=_on_period_change)
+
+
+def who_is_working(lang: str) -> Actor | None:
+    """Say who is working and in which mode (single-user mode says so); a log-out button for accounts."""
+    actor = state.current_actor()
+    mode = state.auth_mode()
+    if mode == "single":
+        st.sidebar.info(t("auth.single_user", lang), icon="💻")
+    elif actor is not None:
+        st.sidebar.caption(t("auth.signed_in_as", lang, name=actor.display_name or actor.username,
+                             role=t(f"auth.role_{actor.role}", lang)))
+        if st.sidebar.button(t("auth.logout", lang), key="s_logout"):
+            state.log_out()
+            if mode == "oidc":
+                st.logout()
+            st.rerun()
+    return actor
+
+
+def require_role(lang: str, *roles: str) -> Actor:
+    """The actor if their role is one of ``roles``; otherwise a message and the page stops."""
+    actor = state.current_actor()
+    if actor is None or actor.role not in roles:
+        st.warning(t("auth.not_allowed", lang, roles=", ".join(t(f"auth.role_{r}", lang) for r in roles)))
+        st.stop()
+    return actor

@@ -270,3 +270,39 @@ def published_profile(table: PublishedTable, year: int, province: str, rank_of: 
         if v is not None:
             out[measure] = v
     return out
+
+
+def result_profile(fw, result) -> dict[str, float]:
+    """Measure → value of a scored result, named like the published table (dti, pillar_cq, the_che_so, …)."""
+    out = {"dti": result.dti}
+    for p in fw.pillars:
+        if p.published_measure:
+            out[p.published_measure] = result.pillars[p.code].value
+    for m in fw.scored_main_indices:
+        if m.published_measure:
+            out[m.published_measure] = result.main_indices[m.code].value
+    return out
+
+
+def peer_figure(table: PublishedTable, year: int, rank_of: int | None, value: float | None, label: str,
+                lang: str = "vi", measure: str = "dti", height: int | None = None):
+    """Published values of one ranking as horizontal bars, best on top, with the estimate highlighted."""
+    import plotly.graph_objects as go
+
+    from dti.i18n import fmt_number
+
+    items = sorted(table.values(year, measure, rank_of).items(), key=lambda kv: kv[1])
+    ranks = table.ranks(year, measure, rank_of)
+    names = [f"{p} (#{ranks[p]})" if p in ranks else p for p, _ in items]
+    values = [v for _, v in items]
+    colours = ["#9aa5b1"] * len(items)
+    if value is not None:
+        at = sum(v < value for v in values)
+        names.insert(at, label)
+        values.insert(at, value)
+        colours.insert(at, "#d62728")
+    fig = go.Figure(go.Bar(x=values, y=names, orientation="h", marker_color=colours,
+                           text=[fmt_number(v, lang) for v in values], textposition="outside", hoverinfo="skip"))
+    fig.update_layout(height=height or max(260, 34 * len(values) + 80), xaxis={"range": [0, 1.05]},
+                      margin={"t": 10, "b": 10, "l": 10, "r": 10}, separators=",." if lang == "vi" else ".,")
+    return fig

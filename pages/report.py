@@ -43,8 +43,8 @@ stem = re.sub(r"[^\w-]+", "-", f"dti-{fw.id}-{province or 'bao-cao'}").strip("-"
 html_col, xlsx_col = st.columns(2)
 # Deferred: the HTML carries the whole plotly.js (about 4 MB), so it is built only when downloaded.
 html_col.download_button(t("report.download_html", lang), data=lambda: report.html_report(data),
-                         file_name=f"{stem}.html", mime="text/html", icon="📄", key="report_html",
+                         file_name=f"{stem}.html", mime="text/html", icon=":material/description:", key="report_html",
                          on_click="ignore")
 xlsx_col.download_button(t("report.download_xlsx", lang), data=lambda: report.excel_report(data),
-                         file_name=f"{stem}.xlsx", icon="📊", key="report_xlsx", on_click="ignore",
+                         file_name=f"{stem}.xlsx", icon=":material/table:", key="report_xlsx", on_click="ignore",
                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -19,9 +19,9 @@ BIG = 600  # chart height for a projector
 lang = ui_lang.current()
 fw = widgets.scorable_framework(lang)
 st.title(t("workshop.title", lang))
-st.warning(t("workshop.banner", lang), icon="🎭")
+st.warning(t("workshop.banner", lang), icon=":material/theater_comedy:")
 
-if st.button(t("workshop.reset", lang), key=f"{NS}_reset", icon="🔄"):
+if st.button(t("workshop.reset", lang), key=f"{NS}_reset", icon=":material/restart_alt:"):
     for key in [k for k in st.session_state if str(k).startswith(f"{NS}_")]:
         del st.session_state[key]
     st.toast(t("workshop.reset_done", lang))

@@ -77,7 +77,7 @@ def scenario_editor(ns: str, fw: Framework, baseline: Result, lang: str, share: 
     new, button = st.columns([3, 1], vertical_alignment="bottom")
     name = new.text_input(t("scenarios.new_name", lang), key=f"{ns}_new_name",
                           placeholder=t("scenarios.default_name", lang, n=len(store) + 1), max_chars=60)
-    if button.button(t("scenarios.create", lang), key=f"{ns}_create", icon="➕"):
+    if button.button(t("scenarios.create", lang), key=f"{ns}_create", icon=":material/add:"):
         name = (name or "").strip() or t("scenarios.default_name", lang, n=len(store) + 1)
         if name in store:
             st.warning(t("scenarios.duplicate_name", lang, name=name))
@@ -91,7 +91,7 @@ def scenario_editor(ns: str, fw: Framework, baseline: Result, lang: str, share: 
         st.session_state[f"{ns}_selected"] = names[-1]
     pick, delete = st.columns([3, 1], vertical_alignment="bottom")
     selected = pick.selectbox(t("scenarios.pick", lang), names, key=f"{ns}_selected")
-    if delete.button(t("scenarios.delete", lang), key=f"{ns}_delete", icon="🗑️"):
+    if delete.button(t("scenarios.delete", lang), key=f"{ns}_delete", icon=":material/delete:"):
         del store[selected]
         st.session_state.pop(f"{ns}_selected", None)
         st.rerun()
@@ -105,7 +105,7 @@ def scenario_editor(ns: str, fw: Framework, baseline: Result, lang: str, share: 
         return
     record["current"] = edited
     if share:
-        with st.expander(t("scenarios.share", lang), icon="🔗"):
+        with st.expander(t("scenarios.share", lang), icon=":material/link:"):
             _share(ns, edited, lang)
 
 
@@ -135,7 +135,8 @@ def _edit_overrides(fw: Framework, baseline: Result, seed: Scenario, lang: str, 
 
 
 def comparison(ns: str, fw: Framework, responses: Mapping[str, Response], table: peers.PublishedTable,
-               year: int, rank_of: int | None, lang: str, height: int = 460, live: list[Scenario] | None = None) -> None:
+               year: int, rank_of: int | None, lang: str, height: int = 460,
+               live: list[Scenario] | None = None) -> None:
     """Baseline, every saved scenario and the ``live`` ones (not saved) in one chart and one table."""
     saved = saved_scenarios(ns, fw) + list(live or [])
     rows = scenarios.compare(fw, responses, saved, table, year, rank_of, baseline_name=t("decide.baseline", lang))
@@ -239,7 +240,7 @@ def show_plan(ns: str, fw: Framework, plan: goalseek.GoalPlan, lang: str) -> Non
              t("goalseek.col_effort", lang): fmt_points(s.effort, lang),
              t("goalseek.col_per_effort", lang): fmt_number(s.gain_per_effort, lang, 2)} for s in plan.steps]
     st.dataframe(pd.DataFrame(rows), hide_index=True, key=f"{ns}_plan_table")
-    if st.button(t("goalseek.save", lang), key=f"{ns}_save_plan", icon="💾"):
+    if st.button(t("goalseek.save", lang), key=f"{ns}_save_plan", icon=":material/save:"):
         name = t("goalseek.plan_name", lang, target=target)
         add_scenario(ns, fw, plan.scenario(name))
         st.toast(t("goalseek.saved", lang, name=name))
@@ -318,7 +319,7 @@ def band_panel(fw: Framework, responses: Mapping[str, Response], result: Result,
         if u.rank_low is not None:
             text += "; " + t("uncertainty.rank", lang, low=u.rank_low, high=u.rank_high, among=u.rank_among,
                              year=year)
-        st.info(text + ".", icon="🎯")
+        st.info(text + ".", icon=":material/target:")
         with st.expander(t("uncertainty.sensitivity", lang)):
             st.caption(t("uncertainty.explain", lang, draws=f"{u.draws:,}".replace(",", "." if lang == "vi" else ",")))
             levels = uncertainty.confidence(fw, responses)

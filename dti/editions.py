@@ -8,14 +8,21 @@ answer is never silently re-interpreted.
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
-from dti.catalogue import normalise
+import yaml
+
+from dti import registry
+from dti.catalogue import framework_to_yaml, normalise
 from dti.engine import Response
 from dti.framework import Framework
 from dti.rules import InputError, check_points, points_from_value
+from dti.validation import parse_framework
 
 # both: same code and title; same_code: the code is shared but the title differs (maybe another indicator);
 # same_title: the title is shared under another code (renumbered); only_a / only_b: in one edition only.
@@ -144,3 +151,41 @@ def carry_responses(responses: Mapping[str, Response], from_fw: Framework,
             continue
         carried[code] = resp
     return carried, dropped
+
+
+class EditionExists(FileExistsError):
+    """Saving would replace an edition file; the caller must ask before overwriting."""
+
+
+def edition_path(fw: Framework, folder: Path | None = None) -> Path:
+    """Where ``fw`` is saved: ``<frameworks folder>/<id>.yaml`` (the registry reads the id from the file name)."""
+    return (folder or registry.frameworks_dir()) / f"{fw.id}.yaml"
+
+
+def save_edition(fw: Framework, folder: Path | None = None, overwrite: bool = False) -> Path:
+    """Write ``fw`` as YAML under the frameworks folder; never replaces a file unless ``overwrite``.
+
+    The text is checked by loading it back before it replaces anything, and written through a temporary
+    file, so a failure leaves no half-written edition behind.
+    """
+    path = edition_path(fw, folder)
+    if path.exists() and not overwrite:
+        raise EditionExists(f"{path.name} already exists; choose another id or confirm the replacement")
+    text = framework_to_yaml(fw)
+    if parse_framework(yaml.safe_load(text), path.name) != fw:
+        raise ValueError(f"{path.name}: the YAML does not read back as the same edition; nothing was saved")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, suffix=".tmp", delete=False) as tmp:
+        tmp.write(text)
+    os.replace(tmp.name, path)
+    return path
+
+
+def import_summary(fw: Framework) -> list[dict]:
+    """One row per main index of an imported edition: what would be saved, for a preview before saving."""
+    return [{
+        "code": m.code, "name_vi": m.name_vi, "name_en": m.name_en, "components": len(m.components),
+        "max_points": m.max_points,
+        "rules_official": sum(c.provenance.rule == "official" for c in m.components),
+        "rules_provisional": sum(c.provenance.rule != "official" for c in m.components),
+    } for m in fw.main_indices]

@@ -6,8 +6,8 @@ import streamlit as st
 from dti import charts
 from dti.engine import score
 from dti.i18n import fmt_number, fmt_points, t
-from ui import lang as ui_lang
 from ui import decide, state, widgets
+from ui import lang as ui_lang
 
 lang = ui_lang.current()
 fw = widgets.scorable_framework(lang)

@@ -25,6 +25,8 @@ PAGES = [
                                     url_path="whatif")),
     ("nav.section_explore", st.Page("pages/framework.py", title=t("nav.framework", lang), icon=":material/menu_book:",
                                     url_path="framework")),
+    ("nav.section_explore", st.Page("pages/editions.py", title=t("editions.nav", lang), icon=":material/library_books:",
+                                    url_path="editions")),
     ("decide.section", st.Page("pages/scenarios.py", title=t("decide.nav_scenarios", lang),
                                icon=":material/alt_route:", url_path="scenarios")),
     ("decide.section", st.Page("pages/peers.py", title=t("decide.nav_peers", lang), icon=":material/leaderboard:",

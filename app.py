@@ -8,7 +8,7 @@ import streamlit as st
 
 from dti.i18n import t
 from ui import lang as ui_lang
-from ui import shell
+from ui import shell, state
 
 st.set_page_config(page_title="DTI tự đánh giá", page_icon=":material/bar_chart:", layout="wide")
 lang = ui_lang.current()
@@ -35,6 +35,17 @@ PAGES = [
                                url_path="report")),
     ("decide.section", st.Page("pages/workshop.py", title=t("decide.nav_workshop", lang),
                                icon=":material/co_present:", url_path="workshop")),
+    ("coordinator.nav_section", st.Page("pages/coordinator.py", title=t("coordinator.nav", lang),
+                                        icon=":material/groups:", url_path="coordinator")),
+    ("coordinator.nav_section", st.Page("pages/agency.py", title=t("agency.nav", lang),
+                                        icon=":material/assignment_ind:", url_path="agency")),
+    ("coordinator.nav_section", st.Page("pages/import_export.py", title=t("import_export.nav", lang),
+                                        icon=":material/upload_file:", url_path="import-export")),
 ]
+
+# With accounts (or OIDC) set up, nothing but the log-in page is reachable until someone logs in.
+if state.current_actor() is None:
+    PAGES = [("auth.login_title", st.Page("pages/login.py", title=t("auth.login_title", lang), icon=":material/login:",
+                                          url_path="login", default=True))]
 
 shell.run(PAGES, lang)

@@ -363,6 +363,18 @@ class Store:
             rows = s.scalars(select(ResponseRecord).where(ResponseRecord.assessment_id == assessment_id))
             return {r.component_code: _stored(r) for r in rows}
 
+    def stored_response(self, assessment_id: int, code: str) -> StoredResponse | None:
+        with self._session() as s:
+            r = s.scalar(select(ResponseRecord).where(ResponseRecord.assessment_id == assessment_id,
+                                                      ResponseRecord.component_code == code))
+            return _stored(r) if r else None
+
+    def latest_assessment(self, edition_id: str) -> AssessmentInfo | None:
+        with self._session() as s:
+            a = s.scalar(select(Assessment).where(Assessment.edition_id == edition_id)
+                         .order_by(Assessment.year.desc(), Assessment.quarter.desc()).limit(1))
+            return _info(a) if a else None
+
     def responses(self, assessment_id: int) -> dict[str, Response]:
         """The answers as the scoring engine reads them."""
         return {code: r.to_response() for code, r in self.stored(assessment_id).items() if r.is_answered}

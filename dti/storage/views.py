@@ -1,0 +1,73 @@
+"""Tables and charts of the coordinator and agency pages, built from the repository (no Streamlit here)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import plotly.graph_objects as go
+
+from dti.framework import Framework
+from dti.i18n import fmt_number, t
+from dti.storage.repo import Actor, PeriodComparison, Store
+
+
+def assignment_rows(fw: Framework, store: Store, assessment_id: int, lang: str) -> list[dict[str, Any]]:
+    """One row per component: code, name (with the provisional mark), lead agency, supporting agencies."""
+    names = {a.id: a.name for a in store.agencies()}
+    assigned = store.assignments(assessment_id)
+    rows = []
+    for comp in fw.components:
+        lead, support = assigned.get(comp.code, (None, []))
+        mark = "" if comp.provenance.is_official else f" ⚠ {t('common.provisional', lang)}"
+        rows.append({"code": comp.code, "name": comp.name(lang) + mark, "lead": names.get(lead),
+                     "supporting": sorted(names[i] for i in support)})
+    return rows
+
+
+def save_assignment_rows(actor: Actor, store: Store, assessment_id: int, before: list[dict[str, Any]],
+                         after: list[dict[str, Any]]) -> int:
+    """Write the rows whose lead or supporting agencies changed; returns how many changed."""
+    ids = {a.name: a.id for a in store.agencies()}
+    changed = 0
+    for old, new in zip(before, after):
+        if (old["lead"], list(old["supporting"] or [])) == (new["lead"], list(new["supporting"] or [])):
+            continue
+        lead = ids.get(new["lead"]) if new["lead"] else None
+        store.assign(actor, assessment_id, new["code"], lead, [ids[n] for n in (new["supporting"] or []) if n in ids])
+        changed += 1
+    return changed
+
+
+def progress_rows(store: Store, assessment_id: int, lang: str) -> list[dict[str, Any]]:
+    return [{t("coordinator.agency", lang): p.name, t("coordinator.assigned", lang): p.assigned,
+             t("coordinator.answered", lang): p.answered, t("coordinator.with_evidence", lang): p.with_evidence,
+             t("coordinator.finished", lang): p.finished,
+             t("coordinator.late", lang): "⏰ " + t("coordinator.late_yes", lang) if p.late else ""}
+            for p in store.progress(assessment_id) if p.assigned]
+
+
+def appraisal_rows(fw: Framework, store: Store, assessment_id: int, lang: str) -> list[dict[str, Any]]:
+    stored = store.stored(assessment_id)
+    rows = []
+    for comp in fw.components:
+        if comp.rule.type == "not_scored":
+            continue
+        r = stored.get(comp.code)
+        rows.append({"code": comp.code, "name": comp.name(lang), "max_points": comp.max_points,
+                     "points": r.points if r else None, "appraisal": r.appraisal_points if r else None,
+                     "difference": r.appraisal_difference if r else None})
+    return rows
+
+
+def comparison_figure(fw: Framework, cmp: PeriodComparison, lang: str) -> go.Figure:
+    """Bars of the change of every main index and pillar value between two periods."""
+    labels = [f"{d.code}. {fw.main_index_by_code[d.code].name(lang)}" for d in cmp.main_indices]
+    labels += [fw.pillar_by_code[d.code].name(lang) for d in cmp.pillars]
+    deltas = [d.delta or 0.0 for d in [*cmp.main_indices, *cmp.pillars]]
+    fig = go.Figure(go.Bar(x=deltas, y=labels, orientation="h",
+                           marker_color=["#2e7d32" if x >= 0 else "#c62828" for x in deltas],
+                           text=[("+" if x >= 0 else "") + fmt_number(x, lang) for x in deltas],
+                           textposition="outside"))
+    fig.update_layout(title=t("coordinator.compare_title", lang, before=cmp.before.label, after=cmp.after.label),
+                      yaxis={"autorange": "reversed"}, height=60 + 32 * len(labels), margin={"l": 10, "r": 10})
+    return fig

@@ -1,0 +1,53 @@
+"""Helpers for the Streamlit AppTest tests of the pages (tests/test_page_*.py)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from dti import registry
+
+APP = str(registry.REPO_ROOT / "app.py")
+TESTS = Path(__file__).resolve().parent
+
+
+def open_page(page: str | None = None, lang: str = "vi") -> AppTest:
+    """Run app.py (Vietnamese unless ``lang``), then switch to ``pages/<page>.py`` if given."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    if lang != "vi":
+        at.session_state["lang"] = lang
+    at.run()
+    assert_clean(at)
+    if page:
+        at.switch_page(f"pages/{page}.py").run()
+        assert_clean(at)
+    return at
+
+
+def assert_clean(at: AppTest) -> None:
+    """No exception element and no 'unexpected error' message on the page."""
+    assert not at.exception, [e.value for e in at.exception]
+    unexpected = [e.value for e in at.error if "không mong đợi" in e.value or "unexpected" in e.value]
+    assert not unexpected, unexpected
+
+
+def metric(at: AppTest, label: str) -> str:
+    values = [m.value for m in at.metric if m.label == label]
+    assert values, f"no metric {label!r}; metrics: {[m.label for m in at.metric]}"
+    return values[0]
+
+
+def isolate(tmp_path: Path, monkeypatch) -> None:
+    """Each test gets its own database and data folder (the app saves every answer at once)."""
+    monkeypatch.setenv("DTI_DATABASE_URL", f"sqlite:///{tmp_path / 'dti.sqlite'}")
+    monkeypatch.setenv("DTI_DATA_DIR", str(tmp_path / "data"))
+
+
+def all_rules_dir(tmp_path: Path) -> Path:
+    """A frameworks folder holding only the all-rules test edition (one component per rule type)."""
+    folder = tmp_path / "frameworks"
+    folder.mkdir()
+    shutil.copy(TESTS / "data" / "all-rules.yaml", folder / "all-rules.yaml")
+    return folder

@@ -1,0 +1,172 @@
+"""Self-assessment page (AppTest) and the widget ↔ response mapping behind it (ui.forms)."""
+
+from __future__ import annotations
+
+import pytest
+
+from dti.engine import Response, score
+from dti.i18n import fmt_number
+from dti.inputs import responses_from_bytes
+from dti.rules import InputError, points_from_value
+from tests.apptest_support import all_rules_dir, assert_clean, isolate, metric, open_page
+from ui import files, forms
+
+
+@pytest.fixture(autouse=True)
+def own_database(tmp_path, monkeypatch):
+    isolate(tmp_path, monkeypatch)
+
+
+@pytest.fixture
+def all_rules_app(tmp_path, monkeypatch):
+    monkeypatch.setenv("DTI_FRAMEWORKS_DIR", str(all_rules_dir(tmp_path)))
+    return open_page("assessment")
+
+
+def open_tab(at, label: str):
+    at.session_state["a_tab"] = label
+    return at.run()
+
+
+def test_levels_answers_give_the_engines_main_value_and_dti(fw2022):
+    at = open_page("assessment")
+    at.selectbox(key="c_1.1_value").select("deputy").run()
+    at.radio(key="c_1.3_value").set_value(forms.YES).run()
+    at.selectbox(key="c_1.2_value").select("chair").run()
+    assert_clean(at)
+    expected = score(fw2022, {"1.1": Response("1.1", "deputy"), "1.3": Response("1.3", "có"),
+                              "1.2": Response("1.2", "chair")})
+    assert metric(at, "Giá trị chỉ số chính") == fmt_number(expected.main_indices["1"].value)
+    assert metric(at, "DTI ước tính") == fmt_number(expected.dti)
+    assert metric(at, "Đã trả lời") == "3/10"
+    # The answered component shows its points: deputy is half of 10.
+    assert any("**5**/10 điểm" in m.value for m in at.markdown)
+
+    open_tab(at, "2. Thể chế số")
+    at.selectbox(key="c_2.4_value").select("most").run()
+    expected = score(fw2022, {**{c: Response(c, v) for c, v in [("1.1", "deputy"), ("1.3", "có"), ("1.2", "chair")]},
+                              "2.4": Response("2.4", "most")})
+    assert metric(at, "Giá trị chỉ số chính") == fmt_number(expected.main_indices["2"].value)
+    assert metric(at, "DTI ước tính") == fmt_number(expected.dti)
+
+
+def test_every_rule_type_scores_like_the_engine(all_rules_app, fw_all_rules):
+    at = all_rules_app
+    at.selectbox(key="c_1.1_value").select("half").run()
+    at.number_input(key="c_1.2_a").set_value(45).run()
+    at.number_input(key="c_1.2_b").set_value(60).run()
+    at.number_input(key="c_1.3_value").set_value(3).run()
+    assert_clean(at)
+    first = {"1.1": Response("1.1", "half"), "1.2": Response("1.2", "45/60"), "1.3": Response("1.3", 3)}
+    expected = score(fw_all_rules, first)
+    assert metric(at, "Giá trị chỉ số chính") == fmt_number(expected.main_indices["1"].value)
+
+    open_tab(at, "2. Chỉ số hai")
+    at.checkbox(key="c_2.1_part_chair").check().run()
+    at.radio(key="c_2.2_value").set_value(forms.NO).run()
+    at.number_input(key="c_2.3_value").set_value(7.5).run()
+    assert_clean(at)
+    # Measured by the Ministry: the page says the value is an estimate.
+    assert any("Do Bộ đo" in c.value for c in at.caption)
+    expected = score(fw_all_rules, {**first, "2.1": Response("2.1", "chair"), "2.2": Response("2.2", "không"),
+                                    "2.3": Response("2.3", points=7.5)})
+    assert metric(at, "Giá trị chỉ số chính") == fmt_number(expected.main_indices["2"].value)
+    assert metric(at, "DTI ước tính") == fmt_number(expected.dti)
+
+
+def test_out_of_range_value_shows_the_engines_message_at_the_field_and_is_not_saved(all_rules_app, fw_all_rules):
+    at = open_tab(all_rules_app, "2. Chỉ số hai")
+    at.number_input(key="c_2.3_value").set_value(12).run()
+    assert_clean(at)
+    with pytest.raises(InputError) as engine_error:
+        points_from_value(fw_all_rules.component_by_code["2.3"], 12)
+    assert [e.value for e in at.error] == [f"Chưa lưu giá trị này: {engine_error.value}"]
+    assert metric(at, "Đã trả lời") == "0/3"
+    # Fixing the value clears the message and saves it.
+    at.number_input(key="c_2.3_value").set_value(10).run()
+    assert not at.error
+    assert metric(at, "Đã trả lời") == "1/3"
+
+
+def test_half_a_ratio_or_a_negative_count_is_explained_not_saved(all_rules_app):
+    at = all_rules_app
+    at.number_input(key="c_1.2_a").set_value(5).run()
+    assert any("enter both a and b" in e.value for e in at.error)
+    at.number_input(key="c_1.3_value").set_value(-2).run()
+    assert any("negative" in e.value and "1.3" not in e.value for e in at.error)
+    assert metric(at, "Đã trả lời") == "0/3"
+
+
+def test_not_answered_filter_hides_answered_components():
+    at = open_page("assessment")
+    at.selectbox(key="c_1.1_value").select("top_leader").run()
+    at.toggle(key="a_only_unanswered").set_value(True).run()
+    keys = {s.key for s in at.selectbox}
+    assert "c_1.1_value" not in keys and "c_1.2_value" in keys
+
+
+def test_provisional_mark_is_shown_with_its_source(fw2022):
+    at = open_page("assessment")
+    comp = fw2022.component_by_code["1.2"]
+    head = [m for m in at.markdown if m.value.startswith("**1.2**")]
+    assert head and "tạm đặt" in head[0].value
+    assert comp.provenance.source in head[0].help
+
+
+def test_english_labels():
+    at = open_page("assessment", lang="en")
+    assert at.title[0].value == "Self-assessment"
+    assert metric(at, "Main index value") == "0.0000"
+    assert at.selectbox(key="c_1.1_value").label == "Answer"
+
+
+def test_upload_replaces_the_assessment_only_when_every_row_is_good(fw2022):
+    at = open_page("assessment")
+    bad = b"code,value\n1.1,top_leader\n1.2,maybe\n9.99,full\n"
+    at.file_uploader(key=files.UPLOAD_KEY).set_value(("bad.csv", bad, "text/csv")).run()
+    assert_clean(at)
+    problems = [e.value for e in at.error]
+    assert problems and "bad.csv" in problems[0] and "2 " in problems[0]
+    listed = " ".join(m.value for m in at.markdown)
+    assert "row 3" in listed and "1.2" in listed and "9.99" in listed
+    assert metric(at, "Đã trả lời") == "0/10"  # nothing half-loaded
+
+    good = b"code,value,evidence\n1.1,deputy,QD 12/2023\n1.3,co,\n"
+    at.file_uploader(key=files.UPLOAD_KEY).set_value(("good.csv", good, "text/csv")).run()
+    assert_clean(at)
+    assert any("good.csv" in s.value for s in at.success)
+    assert at.selectbox(key="c_1.1_value").value == "deputy"
+    assert at.text_input(key="c_1.1_evidence").value == "QD 12/2023"
+    expected = score(fw2022, responses_from_bytes(fw2022, good, "good.csv"))
+    assert metric(at, "Giá trị chỉ số chính") == fmt_number(expected.main_indices["1"].value)
+
+
+@pytest.mark.parametrize("build", [files.to_csv, files.to_json, files.to_xlsx])
+def test_download_re_uploads_to_the_same_scores(fw_all_rules, build):
+    responses = {"1.1": Response("1.1", "half", evidence="minh chứng"), "1.2": Response("1.2", "45/60"),
+                 "1.3": Response("1.3", "3"), "2.1": Response("2.1", "attend;chair"),
+                 "2.2": Response("2.2", "có"), "2.3": Response("2.3", points=7.5), "3.1": Response("3.1", "0/0")}
+    name = {files.to_csv: "a.csv", files.to_json: "a.json", files.to_xlsx: "a.xlsx"}[build]
+    again = responses_from_bytes(fw_all_rules, build(fw_all_rules, responses), name)
+    assert score(fw_all_rules, again).to_json() == score(fw_all_rules, responses).to_json()
+    assert again["1.1"].evidence == "minh chứng"
+
+
+@pytest.mark.parametrize("code, answer", [
+    ("1.1", "Một nửa"), ("1.2", "45/60"), ("1.3", "3"), ("2.1", "attend;chair=1"), ("2.2", "yes"), ("3.1", [4, 8]),
+])
+def test_widgets_show_a_stored_answer_and_give_it_back(fw_all_rules, code, answer):
+    comp = fw_all_rules.component_by_code[code]
+    values = forms.widget_values(comp, Response(code, answer, note="n"))
+    again = forms.response_from_widgets(comp, values)
+    assert points_from_value(comp, again.value) == points_from_value(comp, answer)
+    assert again.note == "n"
+
+
+def test_no_part_met_is_an_answer_worth_zero(fw_all_rules):
+    comp = fw_all_rules.component_by_code["2.1"]
+    values = forms.widget_values(comp, None)
+    assert forms.response_from_widgets(comp, values) is None
+    values[forms.key("2.1", "none")] = True
+    assert forms.response_from_widgets(comp, values) == Response("2.1", points=0.0)
+    assert forms.widget_values(comp, Response("2.1", points=0.0))[forms.key("2.1", "none")] is True

@@ -30,7 +30,8 @@ plan = st.session_state.get(f"{NS}_plan")
 include_plan = st.checkbox(t("report.include_plan", lang), value=plan is not None, disabled=plan is None,
                            key="report_include_plan")
 
-band = decide.band_panel(fw, responses, result, lang, table, year, rank_of, key="report_band")
+band = decide.band_panel(fw, responses, result, lang, table, year, rank_of, key="report_band",
+                         appraised=decide.appraised_codes())
 data = report.ReportData(
     fw, responses, result, province=province, lang=lang, band=band,
     rank=table.estimate_rank(result.dti, year, "dti", rank_of),

@@ -31,4 +31,4 @@ st.divider()
 decide.goal_seek(NS, fw, responses, baseline, table, year, rank_of, lang)
 
 st.divider()
-decide.agency_stakes(NS, fw, baseline, lang)
+decide.agency_stakes(NS, fw, baseline, lang, assignment=decide.stored_assignment())

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import math
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 import pandas as pd
 import streamlit as st
@@ -247,6 +247,26 @@ def show_plan(ns: str, fw: Framework, plan: goalseek.GoalPlan, lang: str) -> Non
         st.rerun()
 
 
+# --- What storage knows: lead agencies and appraised components of the current assessment ---------------------
+
+
+def stored_assignment() -> dict[str, str]:
+    """Component code → name of its lead agency, from the coordinator's assignments (empty when none)."""
+    from ui import state
+
+    store = state.store()
+    names = {a.id: a.name for a in store.agencies()}
+    leads = store.assignments(state.current_assessment().id)
+    return {code: names[lead] for code, (lead, _support) in leads.items() if lead in names}
+
+
+def appraised_codes() -> set[str]:
+    """Components whose points the appraisal (thẩm định) has fixed: certain in the uncertainty band."""
+    from ui import state
+
+    return {code for code, r in state.get_stored().items() if r.appraisal_points is not None}
+
+
 # --- Points at stake by agency ---------------------------------------------------------------------------------
 
 
@@ -273,7 +293,7 @@ def read_assignment(fw: Framework, data: bytes, name: str) -> dict[str, str]:
 def agency_stakes(ns: str, fw: Framework, result: Result, lang: str,
                   assignment: Mapping[str, str] | None = None, upload: bool = True) -> None:
     st.subheader(t("goalseek.agencies", lang))
-    assignment = dict(assignment or st.session_state.get("agency_assignment") or {})
+    assignment = dict(assignment or {})
     if upload:
         st.caption(t("goalseek.agencies_help", lang))
         file = st.file_uploader(t("goalseek.agencies_file", lang), type=["csv"], key=f"{ns}_agency_file")
@@ -296,19 +316,20 @@ def agency_stakes(ns: str, fw: Framework, result: Result, lang: str,
 
 
 def compute_band(fw: Framework, responses: Mapping[str, Response], result: Result, table: peers.PublishedTable,
-                 year: int | None, rank_of: int | None = None) -> uncertainty.Uncertainty | None:
+                 year: int | None, rank_of: int | None = None,
+                 appraised: Collection[str] = ()) -> uncertainty.Uncertainty | None:
     if result.points <= 0:
         return None
-    levels = uncertainty.confidence(fw, responses)
+    levels = uncertainty.confidence(fw, responses, appraised)
     return uncertainty.band(fw, result, uncertainty.downside(fw, levels), table=table, year=year, rank_of=rank_of)
 
 
 def band_panel(fw: Framework, responses: Mapping[str, Response], result: Result, lang: str,
                table: peers.PublishedTable | None = None, year: int = 2022, rank_of: int | None = None,
-               key: str = "band") -> uncertainty.Uncertainty | None:
+               key: str = "band", appraised: Collection[str] = ()) -> uncertainty.Uncertainty | None:
     """The band in one sentence, its model explained, and the components that move it most."""
     table = table or peers.load_published()
-    u = compute_band(fw, responses, result, table, year, rank_of)
+    u = compute_band(fw, responses, result, table, year, rank_of, appraised)
     with st.container(key=f"{key}_panel"):
         st.markdown(f"**{t('uncertainty.heading', lang)}**")
         if u is None:
@@ -322,7 +343,7 @@ def band_panel(fw: Framework, responses: Mapping[str, Response], result: Result,
         st.info(text + ".", icon=":material/target:")
         with st.expander(t("uncertainty.sensitivity", lang)):
             st.caption(t("uncertainty.explain", lang, draws=f"{u.draws:,}".replace(",", "." if lang == "vi" else ",")))
-            levels = uncertainty.confidence(fw, responses)
+            levels = uncertainty.confidence(fw, responses, appraised)
             rows = [{t("scenarios.col_code", lang): code,
                      t("scenarios.col_name", lang): fw.component_by_code[code].name(lang),
                      t("uncertainty.col_confidence", lang): t(f"uncertainty.level_{levels[code]}", lang),

@@ -1,0 +1,150 @@
+"""AppTest tests of the decide pages: scenarios (shared link, goal seek), peers, report, workshop, results band."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dti import auth, demo, registry, scenarios
+from dti.engine import score
+from dti.i18n import fmt_number
+from dti.storage import Store
+
+PAGES = registry.REPO_ROOT / "pages"
+
+
+@pytest.fixture
+def database(tmp_path, monkeypatch):
+    """An empty SQLite database of its own (the pages read the real assessment through ui.state)."""
+    url = f"sqlite:///{tmp_path / 'dti.sqlite'}"
+    monkeypatch.setenv("DTI_DATABASE_URL", url)
+    store = Store.open(url)
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def demo_assessment(database, fw2022):
+    """The real assessment filled with the demo province's answers (so the pages have something to show)."""
+    info = database.assessment(fw2022.id, 2026, 1)
+    responses = demo.demo_responses(fw2022)
+    database.import_responses(auth.SINGLE_USER, info.id, responses, source="test")
+    return responses
+
+
+def run(page: str, lang: str = "vi", query: dict | None = None) -> AppTest:
+    at = AppTest.from_file(str(PAGES / page), default_timeout=60)
+    at.session_state["lang"] = lang
+    for k, v in (query or {}).items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def texts(elements) -> list[str]:
+    return [e.value for e in elements]
+
+
+def frame_with(at: AppTest, column: str):
+    """The first dataframe showing ``column`` (AppTest does not expose st.dataframe keys)."""
+    return next(d.value for d in at.dataframe if column in d.value.columns)
+
+
+def test_scenarios_page_empty_assessment_then_create(database):
+    at = run("scenarios.py")
+    assert at.title[0].value == "Kịch bản & mục tiêu"
+    assert any("chưa có câu trả lời" in w for w in texts(at.warning))
+    assert any("Chưa có kịch bản nào" in i for i in texts(at.info))
+    at.text_input(key="decide_new_name").input("Nâng hạ tầng").run()
+    at.button(key="decide_create").click().run()
+    assert not at.exception
+    assert at.selectbox(key="decide_selected").value == "Nâng hạ tầng"
+    assert "Nâng hạ tầng" in str(at.query_params["scn"])  # the page's address now carries the scenario
+
+
+def test_shared_link_opens_and_compares_like_the_engine(demo_assessment, fw2022):
+    link = "4.1:7.6923,m9:0.8"
+    at = run("scenarios.py", query={"scn": "Kịch bản A", "sc": link})
+    assert any("Kịch bản A" in s for s in texts(at.success))
+    assert at.selectbox(key="decide_selected").value == "Kịch bản A"
+    table = frame_with(at, "Hạng ước tính")
+    want = scenarios.apply(fw2022, demo_assessment, scenarios.decode(fw2022, link, "Kịch bản A")).result
+    base = score(fw2022, demo_assessment)
+    assert list(table.iloc[:, 0]) == ["Hiện trạng", "Kịch bản A"]
+    assert list(table["DTI"]) == [fmt_number(base.dti, "vi"), fmt_number(want.dti, "vi")]
+
+
+def test_bad_link_is_explained(database):
+    at = run("scenarios.py", query={"scn": "X", "sc": "99.1:3,2.4:abc"})
+    errors = " ".join(texts(at.error))
+    assert "Đường dẫn kịch bản không đọc được" in errors
+    assert "component 2.4:abc: cannot be read" in errors  # the unreadable item, and what to write instead
+    assert "code:points (2.4:10)" in errors
+
+
+def test_goal_seek_and_save_plan(demo_assessment, fw2022):
+    at = run("scenarios.py")
+    at.number_input(key="decide_gs_dti").set_value(0.65).run()
+    reached = next(s for s in texts(at.success) if "đạt mục tiêu 0,6500" in s)
+    assert "từ 0,5815" in reached
+    assert any("tham lam" in c for c in texts(at.caption))
+    at.button(key="decide_save_plan").click().run()
+    assert not at.exception
+    assert at.selectbox(key="decide_selected").value == "Phương án đạt 0,6500"
+    rows = frame_with(at, "Hạng ước tính")
+    assert len(rows) == 2 and rows["DTI"].iloc[1] >= "0,6500"
+
+
+def test_goal_seek_by_rank(demo_assessment):
+    at = run("scenarios.py")
+    at.radio(key="decide_gs_kind").set_value("rank").run()
+    at.number_input(key="decide_gs_rank").set_value(1).run()
+    assert any("cần DTI ≥ 0,8002" in c for c in texts(at.caption))
+    assert any("đạt mục tiêu 0,8002" in s for s in texts(at.success))
+
+
+def test_peers_page_merges_da_nang_and_quang_nam(database):
+    at = run("peers.py")
+    assert any("Hạng ước tính" == m.label for m in at.metric)
+    assert any(m.value == "chưa công bố trong bảng" for m in at.metric)  # no national average is invented
+    at.selectbox(key="peers_year").select(2024).run()
+    at.selectbox(key="peers_rank_of").select(63).run()
+    at.multiselect(key="peers_merge_provinces").select("Đà Nẵng").select("Quảng Nam").run()
+    assert "DTI của tỉnh mới (trung bình các chỉ số): 0,7069" in texts(at.success)
+
+
+def test_report_page_offers_both_downloads(demo_assessment):
+    at = run("report.py")
+    labels = [b.label for b in at.get("download_button")]
+    assert labels == ["Tải báo cáo HTML", "Tải bảng Excel đầy đủ"]
+    assert any("DTI có thể ở trong khoảng" in i for i in texts(at.info))
+
+
+def test_workshop_never_touches_the_real_assessment(database, fw2022):
+    at = run("workshop.py")
+    assert at.metric[0].value == fmt_number(score(fw2022, demo.demo_responses(fw2022)).dti, "vi")
+    assert any("hư cấu" in w or "MINH HỌA" in w for w in texts(at.warning))
+    at.slider(key="workshop_m4").set_value(0.95).run()
+    at.number_input(key="workshop_gs_dti").set_value(0.7).run()
+    at.button(key="workshop_save_plan").click().run()
+    assert not at.exception
+    assert "decide_scenarios" not in at.session_state
+    info = database.assessment(fw2022.id, 2026, 1, create=False)
+    assert info is None or database.responses(info.id) == {}
+    assert all(not database.responses(a.id) for a in database.assessments())
+    at.button(key="workshop_reset").click().run()
+    assert at.slider(key="workshop_m4").value == pytest.approx(round(
+        score(fw2022, demo.demo_responses(fw2022)).main_indices["4"].value, 2))
+
+
+def test_workshop_in_english(database):
+    at = run("workshop.py", lang="en")
+    assert at.header[0].value == "Minh Họa Province (fictional)"
+    assert at.title[0].value.startswith("Workshop mode")
+
+
+def test_results_page_shows_the_band(demo_assessment):
+    at = run("results.py")
+    band = next(i for i in texts(at.info) if "DTI có thể ở trong khoảng" in i)
+    assert "hạng" in band

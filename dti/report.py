@@ -70,7 +70,8 @@ def _figure_html(data: ReportData) -> str:
     fig.update_layout(barmode="group", height=330, yaxis={"range": [0, 1.1]}, separators=",." if lang == "vi" else ".,",
                       margin={"t": 10, "b": 10, "l": 10, "r": 10}, legend={"orientation": "h", "y": 1.1})
     # The whole plotly.js goes inline: the file must open without a network (and print from the browser).
-    return fig.to_html(full_html=False, include_plotlyjs=True, config={"displayModeBar": False, "staticPlot": True})
+    return fig.to_html(full_html=False, include_plotlyjs=True, default_width="100%",
+                       config={"displayModeBar": False, "staticPlot": True})
 
 
 def html_report(data: ReportData) -> str:

@@ -24,7 +24,7 @@ with st.container(key="r_lowest"):
     st.error(widgets.lowest_sentence(fw, result, lang, count=1), icon=":material/arrow_downward:")
 
 # How far appraisal may move the estimate (Monte Carlo band, explained in its expander).
-decide.band_panel(fw, state.get_responses(), result, lang, key="r_band")
+decide.band_panel(fw, state.get_responses(), result, lang, key="r_band", appraised=decide.appraised_codes())
 
 bars, radar = st.columns(2)
 bars.plotly_chart(charts.main_index_bars(fw, result, lang), key="r_mains")

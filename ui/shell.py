@@ -17,7 +17,7 @@ def run(pages: list[tuple[str, st.Page]], lang: str) -> None:
     sections: dict[str, list[st.Page]] = {}
     for section, page in pages:
         sections.setdefault(t(section, lang), []).append(page)
-    with st.sidebar:
+    with st.sidebar, widgets.guard(lang):
         ui_lang.sidebar_toggle(lang)
         widgets.edition_picker(lang)
     current_page = st.navigation(sections)

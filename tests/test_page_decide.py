@@ -148,3 +148,13 @@ def test_results_page_shows_the_band(demo_assessment):
     at = run("results.py")
     band = next(i for i in texts(at.info) if "DTI có thể ở trong khoảng" in i)
     assert "hạng" in band
+
+
+def test_results_band_collapses_when_everything_is_appraised(database, demo_assessment, fw2022):
+    info = database.assessment(fw2022.id, 2026, 1)
+    for code, response in demo_assessment.items():
+        database.set_appraisal(auth.SINGLE_USER, info.id, code, response.points)
+    at = run("results.py")
+    band = next(i for i in texts(at.info) if "DTI có thể ở trong khoảng" in i)
+    point = fmt_number(score(fw2022, demo_assessment).dti, "vi")
+    assert f"khoảng {point}–{point}" in band

@@ -2,9 +2,8 @@
 
 import streamlit as st
 
-from dti.engine import score
-from dti.i18n import fmt_number, t
-from ui import assessment_form, files, state, widgets
+from dti.i18n import t
+from ui import assessment_form, files, widgets
 from ui import lang as ui_lang
 
 lang = ui_lang.current()
@@ -13,10 +12,6 @@ fw = widgets.scorable_framework(lang)
 st.title(t("assessment.title", lang))
 st.caption(t("assessment.intro", lang))
 files.download_upload_panel(fw, lang)
-
-result = score(fw, state.get_responses())
-st.markdown(f"{t('assessment.dti_now', lang)}: **{fmt_number(result.dti, lang)}** · "
-            f"{widgets.basis_caption(result, lang)}")
 only_unanswered = st.toggle(t("assessment.only_unanswered", lang), key="a_only_unanswered")
 
 # Lazy tabs: only the open main index is built, so a page of 98 components stays quick.

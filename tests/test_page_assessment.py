@@ -39,8 +39,8 @@ def test_levels_answers_give_the_engines_main_value_and_dti(fw2022):
     assert metric(at, "Giá trị chỉ số chính") == fmt_number(expected.main_indices["1"].value)
     assert metric(at, "DTI ước tính") == fmt_number(expected.dti)
     assert metric(at, "Đã trả lời") == "3/10"
-    # The answered component shows its points: deputy is half of 10.
-    assert any("**5**/10 điểm" in m.value for m in at.markdown)
+    # The answered component shows its points in its title: deputy is half of 10.
+    assert at.selectbox(key="c_1.1_value").label.endswith("· **5**/10 điểm")
 
     open_tab(at, "2. Thể chế số")
     at.selectbox(key="c_2.4_value").select("most").run()
@@ -108,20 +108,23 @@ def test_not_answered_filter_hides_answered_components():
 def test_provisional_mark_is_shown_with_its_source(fw2022):
     at = open_page("assessment")
     comp = fw2022.component_by_code["1.2"]
-    head = [m for m in at.markdown if m.value.startswith("**1.2**")]
-    assert head and "tạm đặt" in head[0].value
-    assert comp.provenance.source in head[0].help
+    answer = at.selectbox(key="c_1.2_value")
+    assert answer.label.startswith("**1.2** ") and "tạm đặt" in answer.label
+    assert comp.provenance.source in answer.help
 
 
-def test_english_labels():
+def test_english_labels(fw2022):
     at = open_page("assessment", lang="en")
     assert at.title[0].value == "Self-assessment"
     assert metric(at, "Main index value") == "0.0000"
-    assert at.selectbox(key="c_1.1_value").label == "Answer"
+    assert at.selectbox(key="c_1.1_value").label.startswith("**1.1** " + fw2022.component_by_code["1.1"].name_en)
 
 
 def test_upload_replaces_the_assessment_only_when_every_row_is_good(fw2022):
     at = open_page("assessment")
+    assert not at.file_uploader  # the file panel is built only when opened
+    at.session_state["a_files"] = True
+    at.run()
     bad = b"code,value\n1.1,top_leader\n1.2,maybe\n9.99,full\n"
     at.file_uploader(key=files.UPLOAD_KEY).set_value(("bad.csv", bad, "text/csv")).run()
     assert_clean(at)

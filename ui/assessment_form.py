@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dti.engine import ComponentScore, score
+from dti.engine import ComponentScore, Response, score
 from dti.framework import Component, Framework, MainIndex
 from dti.i18n import fmt_number, fmt_points, name, t
 from dti.rules import InputError
@@ -57,37 +57,39 @@ def main_index_form(fw: Framework, main_code: str, lang: str, only_unanswered: b
         for comp in main_index.components:
             if only_unanswered and comp.code in responses and responses[comp.code].is_answered:
                 continue
-            component_form(comp, result.components[comp.code], lang)
+            component_form(comp, result.components[comp.code], responses.get(comp.code), lang)
             shown += 1
         if shown == 0:
             st.success(t("assessment.all_answered_here", lang))
 
 
-def component_form(comp: Component, scored: ComponentScore, lang: str) -> None:
+def component_form(comp: Component, scored: ComponentScore, given: Response | None, lang: str) -> None:
     code = comp.code
-    for k, v in forms.widget_values(comp, state.get_response(code)).items():
-        if k not in st.session_state:
-            st.session_state[k] = v
-    with st.container(border=True, key=f"comp_{code.replace('.', '_')}"):
-        head, pts = st.columns([5, 1])
-        badge = widgets.provisional_badge(comp.provenance.status, lang)
-        head.markdown(f"**{code}** {comp.name(lang)} {badge}",
-                      help=(f"{t('common.provisional_help', lang)}\n\n{comp.provenance.source}" if badge else None))
-        pts.markdown(points_text(scored, lang))
-        if comp.measured_by == "ministry":
-            st.caption(":material/info: " + t("assessment.ministry", lang))
-        answer_input(comp, lang)
+    if forms.key(code, "evidence") not in st.session_state:
+        # The form is (re)filled from storage now: first shown, or after an upload, a refused save, a new period.
         given = state.get_response(code)
-        if given is not None and given.points is not None and comp.rule.type not in ("direct", "parts"):
-            st.caption(t("assessment.points_from_file", lang, points=fmt_points(given.points, lang)))
-        if error_key(code) in st.session_state:
-            st.error(t("assessment.not_saved", lang, problem=st.session_state[error_key(code)]))
-        ev, note = st.columns(2)
-        ev.text_input(t("assessment.evidence", lang), key=forms.key(code, "evidence"),
-                      on_change=save_component, args=(comp,),
-                      placeholder=(comp.evidence_en if lang == "en" else comp.evidence_vi) or None)
-        note.text_input(t("assessment.note", lang), key=forms.key(code, "note"),
-                        on_change=save_component, args=(comp,))
+    # Widgets take their first value from the stored answer as a parameter (never written into session state),
+    # so Streamlit forgets the widgets of other main indices and a rerun stays as cheap as a plain page.
+    initial = forms.widget_values(comp, given)
+    badge = widgets.provisional_badge(comp.provenance.status, lang)
+    header = f"**{code}** {comp.name(lang)} {badge} · {points_text(scored, lang)}"
+    help_text = f"{t('common.provisional_help', lang)}\n\n{comp.provenance.source}" if badge else None
+    # One row per component: the answer (its label is the component's title, mark and points), evidence, note.
+    # Few elements per component keeps a rerun close to the cost of a plain page with the same inputs.
+    answer, evidence, note = st.columns([3, 1.3, 1.3], vertical_alignment="bottom")
+    with answer:
+        answer_input(comp, initial, header, help_text, lang)
+    evidence.text_input(t("assessment.evidence", lang), initial[forms.key(code, "evidence")],
+                        key=forms.key(code, "evidence"), on_change=save_component, args=(comp,),
+                        placeholder=(comp.evidence_en if lang == "en" else comp.evidence_vi) or None)
+    note.text_input(t("assessment.note", lang), initial[forms.key(code, "note")], key=forms.key(code, "note"),
+                    on_change=save_component, args=(comp,))
+    if comp.measured_by == "ministry":
+        st.caption(":material/info: " + t("assessment.ministry", lang))
+    if given is not None and given.points is not None and comp.rule.type not in ("direct", "parts"):
+        st.caption(t("assessment.points_from_file", lang, points=fmt_points(given.points, lang)))
+    if error_key(code) in st.session_state:
+        st.error(t("assessment.not_saved", lang, problem=st.session_state[error_key(code)]))
 
 
 def points_text(scored: ComponentScore, lang: str) -> str:
@@ -100,40 +102,55 @@ def points_text(scored: ComponentScore, lang: str) -> str:
     return text + (f" ({t('assessment.estimate', lang)})" if scored.status == "estimate" else "")
 
 
-def answer_input(comp: Component, lang: str) -> None:
-    """The input of one component, chosen by its rule type; every widget saves through save_component."""
+def answer_input(comp: Component, initial: dict, header: str, help_text: str | None, lang: str) -> None:
+    """The input of one component, chosen by its rule type; every widget saves through save_component.
+
+    A one-widget answer carries the component's header as its label; a ratio or parts answer gets the header
+    above its widgets.
+    """
     code, rule = comp.code, comp.rule
     common = {"on_change": save_component, "args": (comp,)}
-    label = t("assessment.answer", lang)
+    value_key = forms.key(code, "value")
     if rule.type == "levels":
         labels = {lv.key: f"{name(lv, lang)} ({fmt_points(lv.share * comp.max_points, lang)})" for lv in rule.levels}
-        st.selectbox(label, list(labels), format_func=labels.__getitem__, key=forms.key(code, "value"),
-                     placeholder=t("assessment.choose", lang), index=None, **common)
+        st.selectbox(header, list(labels), format_func=labels.__getitem__, key=value_key, help=help_text,
+                     index=_index(list(labels), initial[value_key]), placeholder=t("assessment.choose", lang),
+                     **common)
     elif rule.type == "yes_no":
         yes_no = {forms.YES: t("assessment.yes", lang), forms.NO: t("assessment.no", lang)}
-        st.radio(label, list(yes_no), format_func=yes_no.__getitem__, key=forms.key(code, "value"),
-                 horizontal=True, index=None, **common)
+        st.radio(header, list(yes_no), format_func=yes_no.__getitem__, key=value_key, horizontal=True,
+                 help=help_text, index=_index(list(yes_no), initial[value_key]), **common)
     elif rule.type == "ratio":
+        st.markdown(header, help=help_text)
         a, b = st.columns(2)
-        a.number_input(name_of(rule, "a", lang), key=forms.key(code, "a"), value=None, step=1.0,
-                       placeholder="a", **common)
-        b.number_input(name_of(rule, "b", lang), key=forms.key(code, "b"), value=None, step=1.0,
-                       placeholder="b", **common)
+        for col, part in ((a, "a"), (b, "b")):
+            col.number_input(name_of(rule, part, lang), value=initial[forms.key(code, part)], step=1.0,
+                             key=forms.key(code, part), placeholder=part, **common)
     elif rule.type == "stepped":
         steps = ", ".join(f"≥{s.min:g} → {s.share:.0%}" for s in rule.steps)
-        st.number_input(f"{label} ({rule.unit_en if lang == 'en' else rule.unit_vi})", key=forms.key(code, "value"),
-                        value=None, step=1.0, help=steps, **common)
+        unit = rule.unit_en if lang == "en" else rule.unit_vi
+        st.number_input(f"{header} ({unit}: {steps})", value=initial[value_key], step=1.0, key=value_key,
+                        help=help_text, **common)
     elif rule.type == "parts":
+        st.markdown(header, help=help_text)
         st.caption(t("assessment.parts_hint", lang))
         cols = st.columns(len(rule.parts) + 1)
         for col, part in zip(cols, rule.parts):
-            col.checkbox(f"{name(part, lang)} ({part.share:.0%})", key=forms.key(code, f"part_{part.key}"), **common)
-        cols[-1].checkbox(t("assessment.no_part", lang), key=forms.key(code, "none"), **common)
+            part_key = forms.key(code, f"part_{part.key}")
+            col.checkbox(f"{name(part, lang)} ({part.share:.0%})", initial[part_key], key=part_key, **common)
+        none_key = forms.key(code, "none")
+        cols[-1].checkbox(t("assessment.no_part", lang), initial[none_key], key=none_key, **common)
     elif rule.type == "direct":
-        st.number_input(t("assessment.points_input", lang, top=fmt_points(comp.max_points, lang)),
-                        key=forms.key(code, "value"), value=None, step=0.5, **common)
+        top = fmt_points(comp.max_points, lang)
+        st.number_input(f"{header} — {t('assessment.points_input', lang, top=top)}", value=initial[value_key],
+                        step=0.5, key=value_key, help=help_text, **common)
     else:  # not_scored: collected for information only
-        st.text_input(t("assessment.info", lang), key=forms.key(code, "value"), **common)
+        st.text_input(f"{header} — {t('assessment.info', lang)}", initial[value_key], key=value_key,
+                      help=help_text, **common)
+
+
+def _index(options: list[str], value) -> int | None:
+    return options.index(value) if value in options else None
 
 
 def name_of(rule, part: str, lang: str) -> str:

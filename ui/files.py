@@ -64,7 +64,12 @@ def _on_upload(fw: Framework) -> None:
 
 def download_upload_panel(fw: Framework, lang: str) -> None:
     message = st.session_state.get(UPLOAD_MESSAGE_KEY)
-    with st.expander(t("assessment.files", lang), expanded=message is not None and message[0] == "error"):
+    # A lazy expander: the assessment is read for the downloads only while the panel is open.
+    # It stays as the user left it (open after an upload, so the upload's messages are seen).
+    panel = st.expander(t("assessment.files", lang), key="a_files", on_change="rerun")
+    if panel.open is False:
+        return
+    with panel:
         responses = state.get_responses()
         cols = st.columns(3)
         stem = f"{fw.id}-tu-danh-gia"

@@ -33,7 +33,8 @@ if not mine:
     st.info(t("agency.nothing_assigned", lang))
     st.stop()
 
-result = score(fw, state.get_responses())
+responses = state.get_responses()
+result = score(fw, responses)
 stored = state.get_stored()
 done = sum(stored[c].status == "done" for c in mine if c in stored)
 st.caption(t("agency.summary", lang, n=len(mine), done=done, dti=fmt_number(result.dti, lang)))
@@ -50,7 +51,7 @@ def _save_status(code: str) -> None:
 
 
 for comp in (c for c in fw.components if c.code in mine):
-    assessment_form.component_form(comp, result.components[comp.code], lang)
+    assessment_form.component_form(comp, result.components[comp.code], responses.get(comp.code), lang)
     saved = stored.get(comp.code)
     left, right = st.columns([1, 2])
     st.session_state[f"s_status_{comp.code}"] = saved.status if saved else "not_started"

@@ -399,7 +399,8 @@ def _main_index(m: MainIndex, main_row: CatalogueRow | None, comps: list[Catalog
 
 def framework_to_yaml(fw: Framework) -> str:
     """The edition as YAML for ``config/frameworks/``, pointing editors to the JSON Schema."""
-    doc = fw.model_dump(mode="json", exclude_defaults=True)
-    # Always written, even when equal to the defaults, so the file reads on its own.
-    doc["complete"] = fw.complete
+    short = fw.model_dump(mode="json", exclude_defaults=True)
+    # Fields in the model's order; `complete` always written, even when true, so the file reads on its own.
+    doc = {k: v for k, v in fw.model_dump(mode="json").items() if k in short or k == "complete"}
+    doc.update({k: v for k, v in short.items() if k in doc})
     return SCHEMA_LINE + yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, width=120)

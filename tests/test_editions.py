@@ -166,3 +166,24 @@ def test_carry_refuses_a_code_whose_official_title_changed(fw2022, official2022)
     assert set(carried) == {"2.5"}
     assert str(dropped[0]) == ("component 2.4: has another title in dti-2022-v2 ('Một chỉ số khác hẳn' instead of "
                                "'Chỉ số thử nghiệm 2.4'); answer it again")
+
+
+def test_save_edition_writes_yaml_that_loads_and_never_overwrites_silently(official2022, tmp_path):
+    from dti.editions import EditionExists, save_edition
+    from dti.validation import load_framework_file
+
+    path = save_edition(official2022, folder=tmp_path)
+    assert path == tmp_path / "dti-2022-official.yaml"
+    assert load_framework_file(path) == official2022
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "# yaml-language-server: $schema=../schema/framework.schema.json"
+    assert lines[1:4] == ["id: dti-2022-official", f"title_vi: {official2022.title_vi}",
+                          f"title_en: {official2022.title_en}"]
+    assert "complete: true" in lines
+    path.write_text("edited by hand", encoding="utf-8")
+    with pytest.raises(EditionExists):
+        save_edition(official2022, folder=tmp_path)
+    assert path.read_text(encoding="utf-8") == "edited by hand"
+    save_edition(official2022, folder=tmp_path, overwrite=True)
+    assert load_framework_file(path) == official2022
+    assert [p.name for p in tmp_path.iterdir()] == ["dti-2022-official.yaml"]  # no temporary file left

@@ -225,19 +225,41 @@ def read_catalogue(data: bytes, filename: str) -> list[CatalogueRow]:
 
 # --- scoring text → rule --------------------------------------------------------------------------
 
-_YES_NO = re.compile(r"\b(co|dat|yes)\b.*\b(\d+(?:[.,]\d+)?)\s*(diem|d|points?)?\b.*\b(khong|chua|no)\b.*\b0\b")
+_NUMBER = r"(\d+(?:[.,]\d+)?)"
+_YES_NO = re.compile(r"\b(?:co|dat|yes)\b.*?" + _NUMBER + r"\s*(?:diem|d\b|points?).*?\b(?:khong|chua|no)\b.*?\b0\b")
+_STEP = re.compile(r"(\d+)\s*(?:lan|cuoc|buoi|times?)\b[^;:\d]*[:=]?\s*" + _NUMBER + r"\s*(?:diem|points?)")
 _NOT_SCORED = re.compile(r"\bkhong tinh diem\b|\bnot scored\b")
 
 
+def _plain(text: str) -> str:
+    """Lowercase without diacritics, punctuation kept (decimals like 7,5 and separators matter here)."""
+    text = unicodedata.normalize("NFD", text).replace("đ", "d").replace("Đ", "D")
+    return " ".join("".join(ch for ch in text if unicodedata.category(ch) != "Mn").lower().split())
+
+
+def _num(text: str) -> float:
+    return float(text.replace(",", "."))
+
+
 def rule_from_text(text: str, max_points: float) -> dict | None:
-    """A rule when the official scoring text reads as a known idiom, else None (keep the base rule)."""
-    t = normalise(text)
+    """A rule when the official scoring text reads as a known idiom, else None (keep the base rule).
+
+    Recognised: not scored ("Không tính điểm"); counts in steps ("4 lần: 20 điểm; 3 lần: 15 điểm; …") when the
+    top step is worth the maximum; yes/no ("Có: 10 điểm; không: 0 điểm") when "yes" is worth the maximum.
+    """
+    t = _plain(text)
     if not t:
         return None
     if _NOT_SCORED.search(t) and max_points == 0:
         return {"type": "not_scored"}
+    if max_points <= 0:
+        return None
+    steps = {int(count): _num(points) for count, points in _STEP.findall(t)}
+    if len(steps) >= 2 and max(steps.values()) == max_points and all(p <= max_points for p in steps.values()):
+        return {"type": "stepped", "steps": [{"min": count, "share": points / max_points}
+                                             for count, points in sorted(steps.items())]}
     match = _YES_NO.search(t)
-    if match and float(match.group(2).replace(",", ".")) == max_points:
+    if match and _num(match.group(1)) == max_points:
         return {"type": "yes_no"}
     return None
 

@@ -39,8 +39,10 @@ def catalogue_rows(structure=None) -> list[list]:
         share, rest = divmod(points, n)
         for k in range(1, n + 1):
             pts = share + (rest if k == n else 0)
+            half = f"{pts / 2:g}".replace(".", ",")
             scoring = ("Không tính điểm" if points == 0 else
                        f"Có: {pts} điểm; Không: 0 điểm" if k == 1 else
+                       f"Họp 4 lần/năm: {pts} điểm; 2 lần: {half} điểm; không họp: 0 điểm" if k == 2 else
                        f"Tỷ lệ a/b nhân {pts} điểm (cách tính chính thức số {code}.{k})")
             rows.append([f"{code}.{k}", f"Chỉ số thử nghiệm {code}.{k}", pts if points else None, scoring,
                          f"Văn bản {code}.{k}", "Sở KH&CN", "Bộ KH&CN"])
@@ -104,6 +106,8 @@ def test_good_catalogue_becomes_an_official_edition_that_loads_and_scores(base, 
     assert c21.rule.type == "yes_no" and c21.provenance.rule == "official"
     assert c24.rule == base.component_by_code["2.4"].rule and c24.provenance.rule == "provisional"
     assert "rule is kept (provisional)" in c24.provenance.source
+    c12 = fw.component_by_code["1.2"]
+    assert c12.rule.type == "stepped" and c12.provenance.rule == "official"
     assert fw.component_by_code["6.1"].rule.type == "not_scored"
     assert fw.pillar_by_code["cq"].max_points == 700 and fw.pillar_by_code["kt"].max_points == 650
 
@@ -113,8 +117,9 @@ def test_good_catalogue_becomes_an_official_edition_that_loads_and_scores(base, 
     assert loaded == fw
     answers = {c.code: Response(c.code, points=c.max_points) for c in loaded.components if c.max_points > 0}
     assert score(loaded, answers).dti == pytest.approx(1.0)
-    yes_only = score(loaded, {"1.1": Response("1.1", value="có")})
-    assert yes_only.points == pytest.approx(loaded.component_by_code["1.1"].max_points)
+    some = score(loaded, {"1.1": Response("1.1", value="có"), "1.2": Response("1.2", value=3)})
+    assert some.points == pytest.approx(loaded.component_by_code["1.1"].max_points
+                                        + loaded.component_by_code["1.2"].max_points / 2)
 
 
 def test_english_headers_in_csv_and_tolerant_header_spelling(base):
@@ -128,11 +133,21 @@ def test_english_headers_in_csv_and_tolerant_header_spelling(base):
 @pytest.mark.parametrize("text,points,expected", [
     ("Có: 10 điểm; Không: 0 điểm", 10, "yes_no"), ("có 5 điểm, không có 0 điểm", 5, "yes_no"),
     ("Yes: 10 points; no: 0", 10, "yes_no"), ("Có: 10 điểm; Không: 0 điểm", 5, None),
+    ("Có: 7,5 điểm; Không: 0 điểm", 7.5, "yes_no"),
     ("Không tính điểm", 0, "not_scored"), ("Tỷ lệ a/b × 10", 10, None), ("", 10, None),
+    ("Tổ chức 4 lần/năm: 20 điểm; 3 lần: 15 điểm; 2 lần: 10 điểm; 1 lần: 5 điểm; không tổ chức: 0 điểm", 20,
+     "stepped"),
+    ("4 lần: 20 điểm; 3 lần: 15 điểm", 10, None),  # top step not worth the maximum: not a rule we can trust
 ])
 def test_scoring_text_patterns(text, points, expected):
     rule = rule_from_text(text, points)
     assert (rule or {}).get("type") == expected
+
+
+def test_stepped_text_becomes_steps_that_score():
+    rule = rule_from_text("Tổ chức 4 lần/năm: 20 điểm; 3 lần: 15 điểm; 2 lần: 10 điểm; 1 lần: 5 điểm", 20)
+    assert rule == {"type": "stepped", "steps": [{"min": 1, "share": 0.25}, {"min": 2, "share": 0.5},
+                                                 {"min": 3, "share": 0.75}, {"min": 4, "share": 1.0}]}
 
 
 def test_normalise_headers():

@@ -93,15 +93,20 @@ fw_a, fw_b = found[a_id], found[b_id]
 comparison = compare_editions(fw_a, fw_b)
 
 
-def pair_rows(pairs, points_a, points_b) -> pd.DataFrame:
+def marked(item, text: str) -> str:
+    """A title or point value that is not official carries the provisional mark, never passing for official."""
+    return text if item.provenance.is_official else f"{text} ⚠ {t('common.provisional', lang)}"
+
+
+def pair_rows(pairs, lookup_a: dict, lookup_b: dict) -> pd.DataFrame:
     return pd.DataFrame([{
         t("editions.col_status", lang): t(f"editions.status_{p.status}", lang),
         t("editions.col_code_a", lang): p.code_a or "",
-        t("editions.col_name_a", lang): p.name_a(lang),
-        t("editions.col_points_a", lang): points(points_a(p.code_a)) if p.code_a else "",
+        t("editions.col_name_a", lang): marked(lookup_a[p.code_a], p.name_a(lang)) if p.code_a else "",
+        t("editions.col_points_a", lang): points(lookup_a[p.code_a].max_points) if p.code_a else "",
         t("editions.col_code_b", lang): p.code_b or "",
-        t("editions.col_name_b", lang): p.name_b(lang),
-        t("editions.col_points_b", lang): points(points_b(p.code_b)) if p.code_b else "",
+        t("editions.col_name_b", lang): marked(lookup_b[p.code_b], p.name_b(lang)) if p.code_b else "",
+        t("editions.col_points_b", lang): points(lookup_b[p.code_b].max_points) if p.code_b else "",
     } for p in pairs])
 
 
@@ -115,5 +120,4 @@ for kind, pairs, lookup_a, lookup_b, heading in (
         continue
     st.caption(t("editions.counts", lang, **{s: comparison.count(kind, s)
                                              for s in ("both", "same_title", "same_code", "only_a", "only_b")}))
-    st.dataframe(pair_rows(pairs, lambda c, d=lookup_a: d[c].max_points, lambda c, d=lookup_b: d[c].max_points),
-                 hide_index=True, key=f"ed_compare_{kind.replace(' ', '_')}")
+    st.dataframe(pair_rows(pairs, lookup_a, lookup_b), hide_index=True, key=f"ed_compare_{kind.replace(' ', '_')}")

@@ -13,10 +13,11 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 lang = ui_lang.current()
 fw = widgets.scorable_framework(lang)
 storage_widgets.period_picker(lang)
-actor = storage_widgets.who_is_working(lang)
+storage_widgets.who_is_working(lang)
+actor = storage_widgets.require_role(lang, "coordinator", "agency", "viewer")
 store = state.store()
 period = state.current_assessment()
-mine = store.components_of(period.id, actor.agency_id) if actor and actor.role == "agency" else None
+mine = store.components_of(period.id, actor.agency_id) if actor.role == "agency" else None
 stem = f"{fw.id}-{period.year}-q{period.quarter}"
 
 st.title(t("import_export.title", lang))
@@ -26,7 +27,7 @@ st.download_button(t("import_export.download_template", lang),
                    lambda: excel.template(fw, lang, codes=mine, stored=state.get_stored()),
                    f"{stem}-mau.xlsx", XLSX, key="s_dl_template", on_click="ignore")
 
-if actor is not None and actor.role != "viewer":
+if actor.role != "viewer":
     st.subheader(t("import_export.upload", lang))
     uploaded = st.file_uploader(t("import_export.upload_label", lang), type=["xlsx", "csv", "json"],
                                 key="s_upload", help=t("import_export.upload_help", lang,

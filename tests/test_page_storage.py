@@ -122,3 +122,16 @@ def test_coordinator_page_shows_estimate_progress_and_viewer_cannot_edit(db):
     viewer.radio(key="c_1.3_value").set_value("không").run()
     assert any("chỉ đọc" in e.value for e in viewer.error)
     assert db.stored(pid)["1.3"].value == "có"
+
+
+@pytest.mark.parametrize("page", ["assessment", "results", "coordinator", "agency", "import_export"])
+def test_a_page_opened_by_its_url_without_login_shows_no_data(db, page):
+    """Opening /results etc. directly runs the page script alone (Streamlit's pages/ folder): still no data."""
+    pid = db.assessment("dti-2022-province", 2025, 1).id
+    db.save_response(COORD, pid, "1.3", 0, value="có", evidence="bí mật")
+    auth.create_account(db, "dieuphoi", "coordinator", "mật-khẩu-đủ-dài")
+    at = AppTest.from_file(str(registry.REPO_ROOT / "pages" / f"{page}.py"), default_timeout=60).run()
+    assert not at.exception
+    assert any("đăng nhập" in w.value.lower() or "dành cho" in w.value for w in at.warning)
+    assert not at.metric and not at.dataframe
+    assert not any("bí mật" in str(getattr(e, "value", "")) for e in at.text_input)

@@ -152,7 +152,14 @@ def set_period(year: int, quarter: int) -> None:
 
 
 def current_assessment() -> AssessmentInfo:
-    """The assessment of the current edition and period (created on first use)."""
+    """The assessment of the current edition and period (created on first use).
+
+    Every read of answers passes here, so a page opened by its URL without logging in (with accounts set up)
+    shows a log-in message instead of the province's data.
+    """
+    if current_actor() is None:
+        st.warning(t("auth.login_first", ui_lang.current()))
+        st.stop()
     year, quarter = current_period()
     return store().assessment(current_edition_id(), year, quarter)
 

@@ -160,7 +160,9 @@ def comparison_figure(fw: Framework, rows: Sequence[ScenarioResult], lang: str =
         fig.add_bar(name=f"{r.name}{rank}", x=categories, y=values, customdata=hover,
                     text=[fmt_number(v, lang, 2) for v in values], textposition="outside",
                     hovertemplate="%{customdata}: %{y:.4f}<extra>" + r.name + "</extra>")
+    # Category axis: main-index codes "1".."9" would otherwise make a numeric axis and drop DTI and the pillars.
     fig.update_layout(barmode="group", height=height, yaxis={"range": [0, 1.08], "tickformat": ".2f"},
+                      xaxis={"type": "category"},
                       legend={"orientation": "h", "y": -0.15}, margin={"t": 30, "b": 10, "l": 10, "r": 10},
                       separators=",." if lang == "vi" else ".,")
     return fig

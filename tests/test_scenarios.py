@@ -57,6 +57,7 @@ def test_compare_keeps_baseline_first_and_adds_ranks(fw2022, demo_responses):
     assert len(fig.data) == 3
     assert list(fig.data[1].y)[0] == pytest.approx(1.0)
     assert len(fig.data[0].x) == 1 + len(fw2022.pillars) + len(fw2022.scored_main_indices)
+    assert fig.layout.xaxis.type == "category"  # codes "1".."9" must not turn the axis numeric
 
 
 def test_link_round_trip(fw2022):

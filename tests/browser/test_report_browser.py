@@ -47,3 +47,38 @@ def test_report_renders_offline_and_prints(page, screenshot, report_file):
     pdf = ARTIFACTS / "report-html-vi.pdf"
     page.pdf(path=str(pdf), format="A4", print_background=True)
     assert pdf.read_bytes()[:5] == b"%PDF-"
+
+
+def test_workshop_and_shared_scenario_in_the_app(app_server, page, screenshot, fw2022):
+    """As a facilitator: open the workshop from the sidebar, move a slider, then open a shared scenario link."""
+    from tests.browser.conftest import wait_for_app
+
+    page.goto(app_server)
+    wait_for_app(page)
+    page.get_by_role("link", name="Hội thảo (dữ liệu minh họa)").click()
+    wait_for_app(page)
+    main = page.locator('[data-testid="stMain"]')
+    page.wait_for_function("() => document.body.innerText.includes('0,5815')", timeout=20_000)  # the demo's DTI
+    assert "Tỉnh Minh Họa (hư cấu)" in main.inner_text()
+    slider = main.get_by_role("slider").nth(7)  # 9. Hoạt động xã hội số, the weakest
+    slider.focus()
+    for _ in range(20):
+        page.keyboard.press("ArrowRight")
+    wait_for_app(page)
+    # The slider starts at the demo's value rounded to 2 decimals; 20 steps of 0,01 raise it by 0,20, and the
+    # comparison chart then labels the tried bar of main index 9 with the new value.
+    start = round(score(fw2022, demo.demo_responses(fw2022)).main_indices["9"].value, 2)
+    label = f"{start + 0.20:.2f}".replace(".", ",")
+    page.wait_for_function("(label) => [...document.querySelectorAll('.js-plotly-plot text')]"
+                           ".some(t => t.textContent === label)", arg=label, timeout=20_000)
+    wait_for_app(page)
+    main.locator(".js-plotly-plot").first.scroll_into_view_if_needed()
+    screenshot("decide-workshop-slider", full_page=False)
+    # A shared link reopens its scenario on the real (empty) assessment; the demo's answers are not there.
+    page.goto(f"{app_server}/scenarios?scn=Chia%20s%E1%BA%BB&sc=1.1:5,m9:0.8")
+    wait_for_app(page)
+    page.wait_for_function("() => document.body.innerText.includes('Đã mở kịch bản «Chia sẻ»')", timeout=20_000)
+    text = main.inner_text()
+    assert "chưa có câu trả lời" in text  # the workshop never wrote into the real assessment
+    main.get_by_text("So sánh với hiện trạng", exact=True).scroll_into_view_if_needed()
+    screenshot("decide-scenarios-link", full_page=False)

@@ -135,3 +135,26 @@ def test_a_page_opened_by_its_url_without_login_shows_no_data(db, page):
     assert any("đăng nhập" in w.value.lower() or "dành cho" in w.value for w in at.warning)
     assert not at.metric and not at.dataframe
     assert not any("bí mật" in str(getattr(e, "value", "")) for e in at.text_input)
+
+
+def test_coordinator_adds_an_agency_copies_the_period_and_compares(db):
+    pid = db.assessment("dti-2022-province", 2025, 3).id
+    db.save_response(COORD, pid, "1.1", 0, value="deputy")
+    # Buttons click in AppTest only when the page script runs on its own (not after switch_page).
+    at = AppTest.from_file(str(registry.REPO_ROOT / "pages" / "coordinator.py"), default_timeout=60).run()
+    next(w for w in at.text_input if w.label.startswith("Tên đơn vị")).input("Sở Tài chính")
+    next(b for b in at.button if b.label == "Thêm đơn vị").click().run()
+    assert [s.value for s in at.success] == ["Đã thêm Sở Tài chính."]
+    assert [a.name for a in db.agencies()] == ["Sở Tài chính"]
+
+    next(b for b in at.button if b.label == "Sao chép kỳ này sang Quý 4/2025").click().run()
+    assert not at.exception
+    q4 = db.assessment("dti-2022-province", 2025, 4, create=False)
+    assert db.stored(q4.id)["1.1"].value == "deputy"
+    assert at.session_state["period"] == (2025, 4)
+    assert "Quý 4/2025" in at.caption[0].value
+    db.save_response(COORD, q4.id, "1.1", 1, value="top_leader")
+    at.run()
+    dti = next(m for m in at.metric if m.label == "DTI")
+    assert dti.delta == "+0,0050"  # 5 more points of 1,000
+    assert at.get("plotly_chart")

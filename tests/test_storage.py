@@ -234,3 +234,19 @@ def test_replacing_clears_the_answers_missing_from_the_file_but_only_the_actors_
     assert store.import_responses(agency, period.id, {"1.2": Response("1.2", "2/2")}, replace=True) == 2
     stored = store.stored(period.id)
     assert not stored["1.1"].is_answered and stored["1.2"].points == 10 and stored["2.2"].points == 10
+
+
+def test_assignment_table_rows_are_written_back_only_where_changed(store, period, fw_all_rules):
+    from dti.storage import views
+
+    a = store.add_agency(COORD, "Sở A")
+    b = store.add_agency(COORD, "Sở B")
+    before = views.assignment_rows(fw_all_rules, store, period.id, "vi")
+    assert before[0] == {"code": "1.1", "name": "Cấp độ ⚠ tạm đặt", "lead": None, "supporting": []}
+    after = [dict(r) for r in before]
+    after[0] |= {"lead": "Sở A", "supporting": ["Sở B"]}
+    after[3] |= {"lead": "Sở B"}
+    assert views.save_assignment_rows(COORD, store, period.id, before, after) == 2
+    assert store.assignments(period.id) == {"1.1": (a, [b]), "2.1": (b, [])}
+    again = views.assignment_rows(fw_all_rules, store, period.id, "vi")
+    assert (again[0]["lead"], again[0]["supporting"], again[3]["lead"]) == ("Sở A", ["Sở B"], "Sở B")

@@ -68,6 +68,7 @@ def comparison_figure(fw: Framework, cmp: PeriodComparison, lang: str) -> go.Fig
                            marker_color=["#2e7d32" if x >= 0 else "#c62828" for x in deltas],
                            text=[("+" if x >= 0 else "") + fmt_number(x, lang) for x in deltas],
                            textposition="outside"))
-    fig.update_layout(title=t("coordinator.compare_title", lang, before=cmp.before.label, after=cmp.after.label),
+    before, after = (t("storage.period_label", lang, year=a.year, quarter=a.quarter) for a in (cmp.before, cmp.after))
+    fig.update_layout(title=t("coordinator.compare_title", lang, before=before, after=after),
                       yaxis={"autorange": "reversed"}, height=60 + 32 * len(labels), margin={"l": 10, "r": 10})
     return fig

@@ -22,6 +22,7 @@ from dti.scenarios import ScenarioResult
 from dti.uncertainty import Uncertainty
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+MAX_PLAN_ROWS = 10  # keeps the report on one page; the workbook lists every step
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,7 @@ def _figure_html(data: ReportData) -> str:
         sv = [data.scenario.result.main_indices[m.code].value for m in mains]
         fig.add_bar(name=data.scenario.name, x=names, y=sv, marker_color="#2ca02c",
                     text=[fmt_number(v, lang, 2) for v in sv], textposition="outside", hoverinfo="skip")
-    fig.update_layout(barmode="group", height=330, yaxis={"range": [0, 1.1]}, separators=",." if lang == "vi" else ".,",
+    fig.update_layout(barmode="group", height=200, yaxis={"range": [0, 1.1]}, separators=",." if lang == "vi" else ".,",
                       margin={"t": 10, "b": 10, "l": 10, "r": 10}, legend={"orientation": "h", "y": 1.1})
     # The whole plotly.js goes inline: the file must open without a network (and print from the browser).
     return fig.to_html(full_html=False, include_plotlyjs=True, default_width="100%",
@@ -111,19 +112,20 @@ def html_report(data: ReportData) -> str:
     return f"""<!DOCTYPE html>
 <html lang="{lang}"><head><meta charset="utf-8"><title>{head}</title>
 <style>
-@page {{ size: A4; margin: 12mm; }}
-body {{ font-family: "Noto Sans", "DejaVu Sans", Arial, sans-serif; font-size: 11pt; color: #222; margin: 0 auto;
+@page {{ size: A4; margin: 10mm; }}
+body {{ font-family: "Noto Sans", "DejaVu Sans", Arial, sans-serif; font-size: 9.5pt; color: #222; margin: 0 auto;
        max-width: 190mm; }}
-h1 {{ font-size: 16pt; margin: 0 0 2mm; }} h2 {{ font-size: 12pt; margin: 5mm 0 2mm; border-bottom: 1px solid #ccc; }}
+h1 {{ font-size: 14pt; margin: 0 0 1mm; }} h2 {{ font-size: 10.5pt; margin: 3mm 0 1mm; border-bottom: 1px solid #ccc; }}
 .meta {{ color: #555; font-size: 9pt; }}
-.kpis {{ display: flex; gap: 4mm; margin: 3mm 0; }}
-.kpi {{ border: 1px solid #ccc; border-radius: 2mm; padding: 2mm 4mm; flex: 1; }}
-.kpi span {{ display: block; font-size: 9pt; color: #555; }} .kpi b {{ font-size: 16pt; }}
+.kpis {{ display: flex; gap: 4mm; margin: 2mm 0; }}
+.kpi {{ border: 1px solid #ccc; border-radius: 2mm; padding: 1mm 3mm; flex: 1; }}
+.kpi span {{ display: block; font-size: 9pt; color: #555; }} .kpi b {{ font-size: 14pt; }}
 .kpi small {{ display: block; font-size: 8pt; color: #555; }}
-table {{ border-collapse: collapse; width: 100%; font-size: 9.5pt; }}
-td, th {{ border-bottom: 1px solid #e3e3e3; padding: 1mm 2mm; text-align: left; }} td.n, th.n {{ text-align: right; }}
+table {{ border-collapse: collapse; width: 100%; font-size: 8.5pt; }}
+td, th {{ border-bottom: 1px solid #e3e3e3; padding: 0.5mm 1.5mm; text-align: left; }}
+td.n, th.n {{ text-align: right; }}
 .cols {{ display: flex; gap: 6mm; }} .cols > div {{ flex: 1; }}
-.prov {{ color: #b35900; font-size: 8.5pt; }}
+.prov {{ color: #b35900; font-size: 7.5pt; }}
 .note {{ font-size: 8.5pt; color: #555; }}
 </style></head><body>
 <h1>{head}{' — ' + _esc(data.province) if data.province else ''}</h1>
@@ -177,11 +179,13 @@ def _plan_html(data: ReportData) -> str:
                 f"<td class=n>{fmt_points(s.from_points, lang)} → {fmt_points(s.to_points, lang)}</td>"
                 f"<td class=n>+{fmt_points(round(s.gain, 2), lang)}</td>"
                 f"<td class=n>{fmt_points(s.effort, lang)}</td></tr>"
-                for s in p.steps)
+                for s in p.steps[:MAX_PLAN_ROWS])
             parts.append(f"<table><tr><th>{_esc(t('report.code', lang))}</th><th>{_esc(t('report.component', lang))}"
                          f"</th><th class=n>{_esc(t('report.points', lang))}</th><th class=n>"
                          f"{_esc(t('report.gain', lang))}</th><th class=n>{_esc(t('report.effort', lang))}</th></tr>"
                          f"{rows}</table>")
+            if len(p.steps) > MAX_PLAN_ROWS:
+                parts.append(f"<p class=note>{_esc(t('report.more_steps', lang, n=len(p.steps) - MAX_PLAN_ROWS))}</p>")
     return "\n".join(parts)
 
 
@@ -241,6 +245,15 @@ def excel_report(data: ReportData) -> bytes:
             row.append(None if sp is None else round(sp, 6))
         comp_ws.append(row)
     comp_ws.freeze_panes = "A2"
+    if data.plan is not None and data.plan.steps:
+        plan_ws = wb.create_sheet(t("report.sheet_plan", lang)[:31])
+        plan_ws.append([safe_cell(t(f"report.{k}", lang)) for k in ("code", "component", "points", "max", "gain",
+                                                                    "effort")])
+        for step in data.plan.steps:
+            comp = fw.component_by_code[step.code]
+            plan_ws.append([step.code, safe_cell(comp.name(lang) + _provisional(comp, lang)),
+                            round(step.from_points, 6), round(step.to_points, 6), round(step.gain, 6), step.effort])
+        plan_ws.append([safe_cell(t("common.dti", lang)), round(data.plan.result_dti, 6)])
     comp_ws.column_dimensions["C"].width = 60
     buf = io.BytesIO()
     wb.save(buf)

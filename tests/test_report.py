@@ -68,7 +68,7 @@ def test_unreachable_plan_is_said(data, fw2022):
 
 def test_excel_lists_every_component_and_neutralises_formulas(data, fw2022):
     wb = load_workbook(io.BytesIO(report.excel_report(data)))
-    summary, comps = wb.worksheets
+    summary, comps = wb.worksheets[:2]
     assert summary["B3"].value == pytest.approx(data.result.dti, abs=1e-6)
     rows = list(comps.iter_rows(min_row=2, values_only=True))
     assert [r[0] for r in rows] == [c.code for c in fw2022.components]
@@ -86,3 +86,17 @@ def test_excel_lists_every_component_and_neutralises_formulas(data, fw2022):
 def test_safe_cell(text):
     assert report.safe_cell(text) == "'" + text
     assert report.safe_cell(-2) == -2 and report.safe_cell("ok") == "ok"
+
+
+def test_long_plan_is_cut_on_the_page_and_complete_in_the_workbook(data, fw2022):
+    from dataclasses import replace
+
+    plan = goalseek.seek(fw2022, data.responses, 0.9)
+    assert len(plan.steps) > report.MAX_PLAN_ROWS
+    page = report.html_report(replace(data, plan=plan))
+    assert f"… và {len(plan.steps) - report.MAX_PLAN_ROWS} chỉ số thành phần khác" in page
+    wb = load_workbook(io.BytesIO(report.excel_report(replace(data, plan=plan))))
+    sheet = wb["Phương án"]
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert [r[0] for r in rows[:-1]] == [s.code for s in plan.steps]
+    assert rows[-1][1] == pytest.approx(plan.result_dti, abs=1e-6)

@@ -46,7 +46,9 @@ def test_report_renders_offline_and_prints(page, screenshot, report_file):
     ARTIFACTS.mkdir(exist_ok=True)
     pdf = ARTIFACTS / "report-html-vi.pdf"
     page.pdf(path=str(pdf), format="A4", print_background=True)
-    assert pdf.read_bytes()[:5] == b"%PDF-"
+    content = pdf.read_bytes()
+    assert content[:5] == b"%PDF-"
+    assert b"/Count 1" in content  # one A4 page for the agency head
 
 
 def test_workshop_and_shared_scenario_in_the_app(app_server, page, screenshot, fw2022):

@@ -47,6 +47,9 @@ def create_account(store: Store, username: str, role: str, password: str | None 
 
     User names are case-insensitive (stored in lower case), as e-mail addresses are.
     """
+    if role != "coordinator" and store.user_count() == 0:
+        # The first account ends single-user mode; without a coordinator nobody could assign or add accounts.
+        raise StorageError("the first account must be a coordinator's; create yours first")
     hashed = hash_password(password) if password is not None else None
     return store.add_user(username.strip().lower(), role, password_hash=hashed, agency_id=agency_id,
                           display_name=display_name)

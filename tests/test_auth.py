@@ -23,7 +23,14 @@ def test_single_user_until_the_first_account_then_local_and_oidc_when_configured
     assert auth.mode(store, oidc_configured=True) == "oidc"
 
 
+def test_the_first_account_must_be_a_coordinator(store):
+    with pytest.raises(StorageError, match="first account must be a coordinator"):
+        auth.create_account(store, "xem", "viewer", "đủ-dài-rồi")
+    assert auth.mode(store) == "single"
+
+
 def test_passwords_are_stored_as_argon2_hashes_and_checked(store):
+    auth.create_account(store, "dieuphoi", "coordinator", "mật-khẩu-dài")
     agency = store.add_agency(auth.SINGLE_USER, "Sở Giáo dục và Đào tạo")
     auth.create_account(store, "sogd", "agency", "đúng-mật-khẩu", agency_id=agency)
     stored = store.user("sogd").password_hash
@@ -35,6 +42,7 @@ def test_passwords_are_stored_as_argon2_hashes_and_checked(store):
 
 
 def test_a_short_password_or_taken_name_is_refused(store):
+    auth.create_account(store, "dieuphoi", "coordinator", "mật-khẩu-dài")
     with pytest.raises(StorageError, match="at least 8 characters"):
         auth.create_account(store, "a", "viewer", "ngắn")
     auth.create_account(store, "a", "viewer", "đủ-dài-rồi")
@@ -43,6 +51,7 @@ def test_a_short_password_or_taken_name_is_refused(store):
 
 
 def test_oidc_identity_gets_the_role_of_its_account_and_none_without_one(store):
+    auth.create_account(store, "dieuphoi@tinh.gov.vn", "coordinator")
     auth.create_account(store, "Xem@Tinh.gov.vn", "viewer")
     viewer = auth.actor_for_email(store, "xem@tinh.gov.VN")
     assert viewer.role == "viewer" and viewer.username == "xem@tinh.gov.vn"

@@ -93,6 +93,7 @@ def test_an_agency_cannot_save_another_agencys_component_from_the_ui(db):
 
 def test_with_accounts_only_the_login_page_is_reachable_until_a_correct_login(db):
     agency = db.add_agency(COORD, "UBND huyện Đông")
+    auth.create_account(db, "dieuphoi", "coordinator", "mật-khẩu-khác-nữa")
     auth.create_account(db, "dong", "agency", "mật-khẩu-đủ-dài", agency_id=agency)
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception

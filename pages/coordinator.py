@@ -28,8 +28,8 @@ cols[1].metric(t("coordinator.answered", lang), f"{result.answered}/{result.tota
 lowest = [fw.main_index_by_code[c] for c in result.lowest_main_indices[:1]]
 cols[2].metric(t("coordinator.lowest", lang), ", ".join(f"{m.code}. {m.name(lang)}" for m in lowest) or "—")
 
-progress, assign, agencies, periods, appraisal = st.tabs(
-    [t(f"coordinator.tab_{k}", lang) for k in ("progress", "assign", "agencies", "periods", "appraisal")])
+progress, assign, agencies, periods, appraisal, history = st.tabs(
+    [t(f"coordinator.tab_{k}", lang) for k in ("progress", "assign", "agencies", "periods", "appraisal", "history")])
 
 with progress:
     due = st.date_input(t("coordinator.due_date", lang), value=period.due_date, disabled=not editable,
@@ -139,3 +139,6 @@ with appraisal:
             st.error(p)
         if not problems:
             st.rerun()
+
+with history:
+    st.dataframe(views.history_rows(store, period.id, lang), hide_index=True, width="stretch")

@@ -250,3 +250,13 @@ def test_assignment_table_rows_are_written_back_only_where_changed(store, period
     assert store.assignments(period.id) == {"1.1": (a, [b]), "2.1": (b, [])}
     again = views.assignment_rows(fw_all_rules, store, period.id, "vi")
     assert (again[0]["lead"], again[0]["supporting"], again[3]["lead"]) == ("Sở A", ["Sở B"], "Sở B")
+
+
+def test_history_rows_show_the_latest_change_first(store, period):
+    from dti.storage import views
+
+    v1 = store.save_response(COORD, period.id, "1.1", 0, value="none")
+    store.save_response(Actor("ann", "coordinator"), period.id, "1.1", v1.version, value="full")
+    rows = views.history_rows(store, period.id, "vi")
+    assert [(r["Người sửa"], r["Mã"]) for r in rows] == [("ann", "1.1"), ("coord", "1.1")]
+    assert "value: none → full" in rows[0]["Thay đổi (trước → sau)"]

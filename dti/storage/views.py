@@ -72,3 +72,19 @@ def comparison_figure(fw: Framework, cmp: PeriodComparison, lang: str) -> go.Fig
     fig.update_layout(title=t("coordinator.compare_title", lang, before=before, after=after),
                       yaxis={"autorange": "reversed"}, height=60 + 32 * len(labels), margin={"l": 10, "r": 10})
     return fig
+
+
+def history_rows(store: Store, assessment_id: int, lang: str, limit: int = 300) -> list[dict[str, Any]]:
+    """The latest changes first: when, who, component, what (field: before → after)."""
+    rows = []
+    for h in reversed(store.history(assessment_id)[-limit:]):
+        what = "; ".join(f"{field}: {_brief(change[0])} → {_brief(change[1])}" for field, change in h.changes.items())
+        rows.append({t("coordinator.when", lang): h.at.strftime("%Y-%m-%d %H:%M"), t("coordinator.who", lang): h.actor,
+                     t("excel.col_code", lang): h.component_code, t("coordinator.action", lang): h.action,
+                     t("coordinator.what", lang): what})
+    return rows
+
+
+def _brief(value: Any) -> str:
+    text = "—" if value is None or value == "" else str(value)
+    return text if len(text) <= 60 else text[:57] + "…"

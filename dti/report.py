@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import io
+import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -59,7 +60,8 @@ def _figure_html(data: ReportData) -> str:
 
     fw, lang, r = data.fw, data.lang, data.result
     mains = fw.scored_main_indices
-    names = [f"{m.code}. {m.name(lang)}" for m in mains]
+    # Names wrapped on two or three short lines stay horizontal and readable on paper.
+    names = ["<br>".join(textwrap.wrap(f"{m.code}. {m.name(lang)}", 14)) for m in mains]
     values = [r.main_indices[m.code].value for m in mains]
     fig = go.Figure()
     fig.add_bar(name=t("report.now", lang), x=names, y=values, marker_color="#1f77b4",
@@ -68,8 +70,10 @@ def _figure_html(data: ReportData) -> str:
         sv = [data.scenario.result.main_indices[m.code].value for m in mains]
         fig.add_bar(name=data.scenario.name, x=names, y=sv, marker_color="#2ca02c",
                     text=[fmt_number(v, lang, 2) for v in sv], textposition="outside", hoverinfo="skip")
-    fig.update_layout(barmode="group", height=200, yaxis={"range": [0, 1.1]}, separators=",." if lang == "vi" else ".,",
-                      margin={"t": 10, "b": 10, "l": 10, "r": 10}, legend={"orientation": "h", "y": 1.1})
+    fig.update_layout(barmode="group", height=215, yaxis={"range": [0, 1.15]}, xaxis={"tickangle": 0},
+                      separators=",." if lang == "vi" else ".,", font={"size": 10},
+                      margin={"t": 24, "b": 4, "l": 4, "r": 4},
+                      legend={"orientation": "h", "x": 1, "xanchor": "right", "y": 1.02, "yanchor": "bottom"})
     # The whole plotly.js goes inline: the file must open without a network (and print from the browser).
     return fig.to_html(full_html=False, include_plotlyjs=True, default_width="100%",
                        config={"displayModeBar": False, "staticPlot": True})
@@ -112,7 +116,7 @@ def html_report(data: ReportData) -> str:
     return f"""<!DOCTYPE html>
 <html lang="{lang}"><head><meta charset="utf-8"><title>{head}</title>
 <style>
-@page {{ size: A4; margin: 10mm; }}
+@page {{ size: A4; margin: 8mm 10mm; }}
 body {{ font-family: "Noto Sans", "DejaVu Sans", Arial, sans-serif; font-size: 9.5pt; color: #222; margin: 0 auto;
        max-width: 190mm; }}
 h1 {{ font-size: 14pt; margin: 0 0 1mm; }} h2 {{ font-size: 10.5pt; margin: 3mm 0 1mm; border-bottom: 1px solid #ccc; }}

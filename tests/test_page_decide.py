@@ -158,3 +158,19 @@ def test_results_band_collapses_when_everything_is_appraised(database, demo_asse
     band = next(i for i in texts(at.info) if "DTI có thể ở trong khoảng" in i)
     point = fmt_number(score(fw2022, demo_assessment).dti, "vi")
     assert f"khoảng {point}–{point}" in band
+
+
+@pytest.mark.parametrize("page", ["scenarios.py", "peers.py", "report.py", "workshop.py"])
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_every_label_is_translated(demo_assessment, page, lang):
+    """No element shows a raw i18n key (a missing translation shows itself as ``section.key``)."""
+    import re
+
+    at = run(page, lang=lang)
+    shown = [str(getattr(e, "value", "")) for e in at.main] + [str(getattr(e, "label", "")) for e in at.main]
+    for kind in ("button", "selectbox", "number_input", "text_input", "radio", "checkbox", "slider", "multiselect",
+                 "expander", "metric"):
+        shown += [str(getattr(e, "label", "")) for e in at.get(kind)]
+    raw = [s for s in shown if re.fullmatch(r"(decide|scenarios|goalseek|peers|report|workshop|uncertainty)\.\w+", s)]
+    assert raw == []
+    assert len(shown) > 10

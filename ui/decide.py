@@ -117,14 +117,14 @@ def _edit_overrides(fw: Framework, baseline: Result, seed: Scenario, lang: str, 
                  for c in fw.components if c.rule.type != "not_scored"]
     st.markdown(f"**{t('scenarios.components', lang)}**")
     st.caption(t("scenarios.components_help", lang) + " ⚠ = " + t("common.provisional", lang))
-    comp_df = st.data_editor(pd.DataFrame(comp_rows), key=f"{key}_c", hide_index=True, height=280,
+    comp_df = st.data_editor(pd.DataFrame(comp_rows), key=f"{key}_c", hide_index=True, height=280, placeholder="—",
                              disabled=[code, name, now, top],
                              column_config={new: st.column_config.NumberColumn(new, min_value=0.0, step=0.5)})
     vnow, vnew = t("scenarios.col_value_now", lang), t("scenarios.col_value_scenario", lang)
     main_rows = [{code: m.code, name: m.name(lang), vnow: baseline.main_indices[m.code].value,
                   vnew: seed.main_values.get(m.code, math.nan)} for m in fw.scored_main_indices]
     with st.expander(t("scenarios.mains", lang)):
-        main_df = st.data_editor(pd.DataFrame(main_rows), key=f"{key}_m", hide_index=True,
+        main_df = st.data_editor(pd.DataFrame(main_rows), key=f"{key}_m", hide_index=True, placeholder="—",
                                  disabled=[code, name, vnow],
                                  column_config={vnew: st.column_config.NumberColumn(vnew, min_value=0.0, max_value=1.0,
                                                                                     step=0.01, format="%.4f")})

@@ -6,6 +6,7 @@ The URL (``?lang=en``) makes a link open in the same language; the session state
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
 from dti.i18n import DEFAULT_LANG, LANGS, t
 
@@ -15,10 +16,23 @@ _TOGGLE_KEY = "lang_toggle"
 
 def current() -> str:
     """The chosen language: session state first, then ``?lang=`` of the URL, else Vietnamese."""
+    route_through_app()
     if LANG_KEY not in st.session_state:
         from_url = st.query_params.get(LANG_KEY, DEFAULT_LANG)
         st.session_state[LANG_KEY] = from_url if from_url in LANGS else DEFAULT_LANG
     return st.session_state[LANG_KEY]
+
+
+def route_through_app() -> None:
+    """Make sure app.py routes the request (every page calls ``current()`` first, so this runs everywhere).
+
+    Because a ``pages/`` folder exists, Streamlit starts in its old pages-folder mode: until some session has run
+    ``st.navigation``, a deep link (``…/results``) as the first request after a server start would run
+    ``pages/results.py`` alone, skipping app.py (navigation, layout, log-in). Switch that mode off and rerun.
+    """
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
 
 
 def _on_toggle() -> None:

@@ -10,9 +10,19 @@ import pytest
 from dti import registry
 from dti.engine import Response, score
 from dti.i18n import fmt_number
-from tests.browser.conftest import wait_for_app
+from tests.browser.conftest import start_streamlit, stop, wait_for_app
 
 pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def own_server(tmp_path_factory):
+    """A server of its own: the journey saves answers, which must not leak into other tests' shared app_server."""
+    proc, base_url, _log = start_streamlit("app.py", tmp_path_factory.mktemp("journey"))
+    try:
+        yield base_url
+    finally:
+        stop(proc)
 
 # (component, level key) answered in the journey: two main indices, different levels.
 ANSWERS = {"1": [("1.1", "top_leader"), ("1.2", "vice")], "2": [("2.1", "full"), ("2.2", "half"), ("2.3", "some")]}
@@ -38,9 +48,9 @@ def choose_level(page, code: str, label: str) -> None:
     wait_for_app(page)
 
 
-def test_answer_two_main_indices_see_estimate_and_weakest_then_english(app_server, page, screenshot):
+def test_answer_two_main_indices_see_estimate_and_weakest_then_english(own_server, page, screenshot):
     fw = registry.load(registry.DEFAULT_EDITION)
-    page.goto(app_server)
+    page.goto(own_server)
     wait_for_app(page)
     assert metric_value(page, "DTI ước tính") == fmt_number(0.0, "vi")
     screenshot("journey-1-overview-empty")
@@ -80,3 +90,18 @@ def test_answer_two_main_indices_see_estimate_and_weakest_then_english(app_serve
     assert f"Lowest: {lowest.name_en}" in page.locator(".st-key-r_lowest").inner_text()
     page.locator('[data-testid="stPlotlyChart"]').first.wait_for()
     screenshot("journey-4-results-en")
+
+
+def test_a_deep_link_as_the_first_request_after_a_start_goes_through_the_app(tmp_path, page):
+    """With a pages/ folder Streamlit starts in its old mode, where …/results would run pages/results.py alone
+    (no navigation, no log-in); the app switches that mode off and reruns, so app.py routes every request."""
+    proc, base_url, _log = start_streamlit("app.py", tmp_path)
+    try:
+        page.goto(f"{base_url}/results?lang=en")
+        wait_for_app(page)
+        assert page.locator("h1").first.inner_text().strip() == "Results"
+        nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
+        assert "Self-assessment" in nav and "results" not in nav.split()  # the app's titles, not file names
+        assert page.locator(".st-key-lang_toggle").is_visible()
+    finally:
+        stop(proc)

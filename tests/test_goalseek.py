@@ -105,3 +105,34 @@ def test_points_at_stake_per_agency(fw2022):
     top = result.points_at_stake()[0].code
     partial = goalseek.stakes_by_agency(result, {top: "Sở A"}, unassigned="(chưa giao)")
     assert {s.agency for s in partial} == {"Sở A", "(chưa giao)"}
+
+
+def test_random_cases_match_brute_force(fw_all_rules):
+    """Seeded random assessments, efforts and targets: greedy and knapsack agree with exhaustive search."""
+    import random
+
+    rng = random.Random(922)
+    scored = [c for c in fw_all_rules.components if c.max_points > 0]
+    seen = set()
+    for _ in range(60):
+        responses = {c.code: Response(c.code, points=round(rng.uniform(0, c.max_points), 2))
+                     for c in scored if rng.random() < 0.7}
+        efforts = {c.code: rng.choice([1, 1.5, 2, 3, 5]) for c in scored} if rng.random() < 0.6 else {}
+        target = round(rng.uniform(0, 1), 3)
+        plan = goalseek.seek(fw_all_rules, responses, target, efforts=efforts)
+        seen.add(plan.method)
+        base = score(fw_all_rules, responses)
+        cands = goalseek.candidates(fw_all_rules, base, efforts)
+        needed = target * fw_all_rules.total_points - base.points
+        if needed <= 1e-9:
+            assert plan.method == "already"
+            continue
+        assert plan.reachable == (sum(c.gain for c in cands) >= needed - 1e-9)
+        if not plan.reachable:
+            continue
+        assert plan.result_dti >= target - 1e-9
+        cost = (lambda s: sum(c.effort for c in s)) if len(set(efforts.values())) > 1 else len
+        best = _brute_force(cands, needed, cost)
+        got = plan.total_effort if cost is not len else len(plan.steps)
+        assert got == pytest.approx(best)
+    assert {"greedy", "knapsack"} <= seen  # both methods were exercised

@@ -260,3 +260,37 @@ def test_history_rows_show_the_latest_change_first(store, period):
     rows = views.history_rows(store, period.id, "vi")
     assert [(r["Người sửa"], r["Mã"]) for r in rows] == [("ann", "1.1"), ("coord", "1.1")]
     assert "value: none → full" in rows[0]["Thay đổi (trước → sau)"]
+
+
+def test_simultaneous_saves_from_the_same_version_one_wins_the_other_is_told(db_url, fw_all_rules):  # noqa: F811
+    """Two servers (engines) save the same component from version 1 at the same moment, many times over."""
+    import threading
+
+    frameworks = {fw_all_rules.id: fw_all_rules}.__getitem__
+    stores = [Store.open(db_url, frameworks=frameworks) for _ in range(2)]
+    pid = stores[0].assessment("all-rules", 2025, 1).id
+    code = "1.3"
+
+    def save(store, who, value, base_version, start, outcomes):
+        start.wait()
+        try:
+            store.save_response(Actor(who, "coordinator"), pid, code, base_version, value=value)
+            outcomes.append("saved")
+        except ConflictError as exc:
+            outcomes.append(f"conflict:{exc.current.updated_by}")
+
+    for round_ in range(15):
+        base = stores[0].stored_response(pid, code)
+        base_version = base.version if base else 0
+        start, outcomes = threading.Barrier(2), []
+        threads = [threading.Thread(target=save, args=(s, f"user{i}", round_ * 2 + i, base_version, start, outcomes))
+                   for i, s in enumerate(stores)]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join()
+        assert sorted(outcomes)[1] == "saved" and sorted(outcomes)[0].startswith("conflict:user"), outcomes
+        assert stores[0].stored_response(pid, code).version == base_version + 1
+    assert len(stores[0].history(pid, "1.3")) == 15
+    for s in stores:
+        s.close()

@@ -11,7 +11,7 @@ from ui import lang as ui_lang
 from ui import shell, state
 
 st.set_page_config(page_title="DTI tự đánh giá", page_icon=":material/bar_chart:", layout="wide")
-lang = ui_lang.current()
+lang = ui_lang.chosen()  # not current(): app.py is the router, it need not be routed
 
 # (section key in config/i18n.yaml, page). Append new pages here; the first page with default=True opens first.
 PAGES = [

@@ -13,6 +13,7 @@ st.title(t("assessment.title", lang))
 st.caption(t("assessment.intro", lang))
 files.download_upload_panel(fw, lang)
 only_unanswered = st.toggle(t("assessment.only_unanswered", lang), key="a_only_unanswered")
+agency_codes = assessment_form.agency_filter(lang)
 
 # Lazy tabs: only the open main index is built, so a page of 98 components stays quick.
 tabs = st.tabs([assessment_form.tab_label(m, lang) for m in fw.main_indices], key="a_tab", on_change="rerun")
@@ -20,4 +21,4 @@ for tab, main_index in zip(tabs, fw.main_indices):
     if tab.open is False:
         continue
     with tab:
-        assessment_form.main_index_form(fw, main_index.code, lang, only_unanswered)
+        assessment_form.main_index_form(fw, main_index.code, lang, only_unanswered, agency_codes)

@@ -173,3 +173,23 @@ def test_no_part_met_is_an_answer_worth_zero(fw_all_rules):
     values[forms.key("2.1", "none")] = True
     assert forms.response_from_widgets(comp, values) == Response("2.1", points=0.0)
     assert forms.widget_values(comp, Response("2.1", points=0.0))[forms.key("2.1", "none")] is True
+
+
+def test_agency_filter_shows_only_the_agencys_components():
+    from dti import auth
+    from ui import state
+
+    at = open_page("assessment")
+    assert not [s for s in at.selectbox if s.key == "a_agency"]  # no agencies yet: no filter
+    # The coordinator adds an agency and assigns it two components (as the coordinator page does).
+    store = state.store()
+    science_dept = store.add_agency(auth.SINGLE_USER, "Sở Khoa học và Công nghệ")
+    assessment = store.latest_assessment("dti-2022-province")
+    store.assign(auth.SINGLE_USER, assessment.id, "1.2", science_dept)
+    store.assign(auth.SINGLE_USER, assessment.id, "1.4", None)
+    store.assign(auth.SINGLE_USER, assessment.id, "1.5", store.add_agency(auth.SINGLE_USER, "Sở Nội vụ"), [science_dept])
+    at.run()
+    at.selectbox(key="a_agency").select(science_dept).run()
+    assert_clean(at)
+    shown = {str(w.key).split("_")[1] for w in [*at.selectbox, *at.radio] if str(w.key).startswith("c_")}
+    assert shown == {"1.2", "1.5"}

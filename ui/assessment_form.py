@@ -37,8 +37,25 @@ def save_component(comp: Component) -> None:
     state.set_response(comp.code, response)
 
 
+def agency_filter(lang: str) -> set[str] | None:
+    """Once the coordinator has added agencies: pick one to see only its components (lead or supporting).
+
+    Returns the codes to show, or None for every component.
+    """
+    agencies = {a.id: a.name for a in state.store().agencies()}
+    if not agencies:
+        return None
+    chosen = st.selectbox(t("assessment.agency", lang), [None, *agencies], key="a_agency",
+                          format_func=lambda i: t("assessment.all_agencies", lang) if i is None else agencies[i])
+    if chosen is None:
+        return None
+    assigned = state.store().assignments(state.current_assessment().id)
+    return {code for code, (lead, supporting) in assigned.items() if lead == chosen or chosen in supporting}
+
+
 @st.fragment
-def main_index_form(fw: Framework, main_code: str, lang: str, only_unanswered: bool) -> None:
+def main_index_form(fw: Framework, main_code: str, lang: str, only_unanswered: bool,
+                    codes: set[str] | None = None) -> None:
     with widgets.guard(lang):
         main_index = fw.main_index_by_code[main_code]
         responses = state.get_responses()
@@ -57,10 +74,14 @@ def main_index_form(fw: Framework, main_code: str, lang: str, only_unanswered: b
         for comp in main_index.components:
             if only_unanswered and comp.code in responses and responses[comp.code].is_answered:
                 continue
+            if codes is not None and comp.code not in codes:
+                continue
             component_form(comp, result.components[comp.code], responses.get(comp.code), lang)
             shown += 1
-        if shown == 0:
+        if shown == 0 and codes is None:
             st.success(t("assessment.all_answered_here", lang))
+        elif shown == 0:
+            st.info(t("assessment.none_shown", lang))
 
 
 def component_form(comp: Component, scored: ComponentScore, given: Response | None, lang: str) -> None:

@@ -15,22 +15,36 @@ _TOGGLE_KEY = "lang_toggle"
 
 
 def current() -> str:
-    """The chosen language: session state first, then ``?lang=`` of the URL, else Vietnamese."""
+    """The chosen language, for pages (every page calls this first, so it also routes them through app.py)."""
     route_through_app()
+    return chosen()
+
+
+def chosen() -> str:
+    """The chosen language: session state first, then ``?lang=`` of the URL, else Vietnamese."""
     if LANG_KEY not in st.session_state:
         from_url = st.query_params.get(LANG_KEY, DEFAULT_LANG)
         st.session_state[LANG_KEY] = from_url if from_url in LANGS else DEFAULT_LANG
     return st.session_state[LANG_KEY]
 
 
+ROUTED_KEY = "routed_by_app"
+
+
+def mark_routed() -> None:
+    """Called by app.py's shell once its navigation has run in this session."""
+    st.session_state[ROUTED_KEY] = True
+
+
 def route_through_app() -> None:
-    """Make sure app.py routes the request (every page calls ``current()`` first, so this runs everywhere).
+    """Make sure app.py routes the request.
 
     Because a ``pages/`` folder exists, Streamlit starts in its old pages-folder mode: until some session has run
     ``st.navigation``, a deep link (``…/results``) as the first request after a server start would run
-    ``pages/results.py`` alone, skipping app.py (navigation, layout, log-in). Switch that mode off and rerun.
+    ``pages/results.py`` alone, skipping app.py (navigation, layout, log-in). Then switch that mode off and rerun.
+    A session app.py has already routed (callbacks run before app.py in every rerun) is left alone.
     """
-    if PagesManager.uses_pages_directory:
+    if PagesManager.uses_pages_directory and not st.session_state.get(ROUTED_KEY):
         PagesManager.uses_pages_directory = False
         st.rerun()
 

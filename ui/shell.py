@@ -21,6 +21,7 @@ def run(pages: list[tuple[str, st.Page]], lang: str) -> None:
         ui_lang.sidebar_toggle(lang)
         widgets.edition_picker(lang)
     current_page = st.navigation(sections)
+    ui_lang.mark_routed()
     try:
         current_page.run()
     except Exception as exc:  # the last line of defence: a message with what to do, never a traceback

@@ -57,10 +57,10 @@ with controls:
 with outcome:
     delta_cols = st.columns(1 + len(fw.pillars))
     delta_cols[0].metric(t("common.dti", lang), fmt_number(scenario.dti, lang),
-                         delta=widgets.signed(scenario.dti - saved.dti, lang))
+                         **widgets.delta(scenario.dti - saved.dti, lang))
     for col, pillar in zip(delta_cols[1:], fw.pillars):
         new, old = scenario.pillars[pillar.code].value, saved.pillars[pillar.code].value
-        col.metric(pillar.name(lang), fmt_number(new, lang), delta=widgets.signed(new - old, lang))
+        col.metric(pillar.name(lang), fmt_number(new, lang), **widgets.delta(new - old, lang))
     st.plotly_chart(charts.compare_bars(fw, saved, scenario, lang), key="w_compare_chart")
     st.caption(t("whatif.saved_is", lang, dti=fmt_number(saved.dti, lang)) + " · "
                + widgets.basis_caption(saved, lang))

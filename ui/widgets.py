@@ -90,3 +90,10 @@ def dti_text(result: Result, lang: str) -> str:
 def signed(x: float, lang: str, digits: int = 4) -> str:
     """A delta with its sign, in the language's number format: '+0,0123' / '-0,0040'."""
     return ("+" if x >= 0 else "-") + fmt_number(abs(x), lang, digits)
+
+
+def delta(x: float, lang: str, digits: int = 4) -> dict:
+    """st.metric delta arguments: the signed change, grey and without an arrow when it rounds to nothing."""
+    if round(x, digits) == 0:
+        return {"delta": "±" + fmt_number(0.0, lang, digits), "delta_color": "off", "delta_arrow": "off"}
+    return {"delta": signed(x, lang, digits)}

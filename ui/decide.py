@@ -36,7 +36,14 @@ def add_scenario(ns: str, fw: Framework, scenario: Scenario) -> None:
     store = _store(ns, fw)
     store[scenario.name] = {"seed": scenario, "current": scenario}
     st.session_state[f"{ns}_selected"] = scenario.name
-    st.session_state[f"{ns}_generation"] = st.session_state.get(f"{ns}_generation", 0) + 1  # fresh editor keys
+    _restart_editors(ns, fw)
+
+
+def _restart_editors(ns: str, fw: Framework) -> None:
+    """New editor keys, each starting from its scenario's latest state (a widget not shown loses its edits)."""
+    for record in _store(ns, fw).values():
+        record["seed"] = record["current"]
+    st.session_state[f"{ns}_generation"] = st.session_state.get(f"{ns}_generation", 0) + 1
 
 
 def saved_scenarios(ns: str, fw: Framework) -> list[Scenario]:
@@ -95,6 +102,9 @@ def scenario_editor(ns: str, fw: Framework, baseline: Result, lang: str, share: 
         del store[selected]
         st.session_state.pop(f"{ns}_selected", None)
         st.rerun()
+    if st.session_state.get(f"{ns}_shown") != selected:  # switching scenarios: editors restart from the latest
+        st.session_state[f"{ns}_shown"] = selected
+        _restart_editors(ns, fw)
     record = store[selected]
     gen = st.session_state.get(f"{ns}_generation", 0)
     edited = _edit_overrides(fw, baseline, record["seed"], lang, key=f"{ns}_ed_{gen}_{selected}")

@@ -223,7 +223,8 @@ def _is_formula(value: Any) -> bool:
     return value is not None and not isinstance(value, int | float | bool) and type(value).__name__ != "datetime"
 
 
-def _xlsx_rows(data: bytes, name: str) -> list[_Row]:
+def _xlsx_rows(data: bytes, name: str) -> tuple[list[_Row], list[ImportProblem]]:
+    """The filled rows of every data sheet, and the problems of the rows that cannot be read (formulas)."""
     if not data.startswith(ZIP_MAGIC):
         raise ImportRefused([ImportProblem(name, "is not an Excel workbook (.xlsx); save it as .xlsx, or as CSV")])
     try:
@@ -256,21 +257,20 @@ def _xlsx_rows(data: bytes, name: str) -> list[_Row]:
                 cells = {k: v for k, v in zip(names, values) if k in READ_COLUMNS}
                 if _unfilled(cells):
                     continue
-                for key, v in cells.items():
-                    if _is_formula(v):
-                        col = get_column_letter(names.index(key) + 1)
-                        problems.append(ImportProblem(name, f"cell {col}{r} ({key}) holds a formula {str(v)[:40]!r}; "
-                                                      "type the value itself", sheet=ws.title, row=r,
-                                                      code=str(cells.get("code") or "")))
-                rows.append(_Row(ws.title, r, cells))
+                formulas = [(key, v) for key, v in cells.items() if _is_formula(v)]
+                for key, v in formulas:
+                    col = get_column_letter(names.index(key) + 1)
+                    problems.append(ImportProblem(name, f"cell {col}{r} ({key}) holds a formula {str(v)[:40]!r}; "
+                                                  "type the value itself", sheet=ws.title, row=r,
+                                                  code=str(cells.get("code") or "")))
+                if not formulas:
+                    rows.append(_Row(ws.title, r, cells))
     finally:
         wb.close()
-    if problems:
-        raise ImportRefused(problems)
-    if not data_sheets:
+    if not data_sheets and not problems:
         raise ImportRefused([ImportProblem(name, "has no sheet with a 'code' column; download the template, fill "
                                            "the 'value' column and upload it")])
-    return rows
+    return rows, problems
 
 
 def _flat_rows(data: bytes, name: str) -> list[_Row]:
@@ -302,10 +302,9 @@ def read_upload(fw: Framework, data: bytes, name: str) -> dict[str, Response]:
         raise ImportRefused([ImportProblem(name, f"is {len(data) / 1e6:.1f} MB, over the "
                                            f"{MAX_UPLOAD_BYTES // 10**6} MB limit; remove unused sheets or split it")])
     lower = name.lower()
-    rows = _xlsx_rows(data, name) if lower.endswith((".xlsx", ".xlsm")) else _flat_rows(data, name)
-    if not rows:
+    rows, problems = _xlsx_rows(data, name) if lower.endswith((".xlsx", ".xlsm")) else (_flat_rows(data, name), [])
+    if not rows and not problems:
         raise ImportRefused([ImportProblem(name, "has no filled rows; write a value for at least one component")])
-    problems: list[ImportProblem] = []
     responses: dict[str, Response] = {}
     first_seen: dict[str, _Row] = {}
     for row in rows:

@@ -143,9 +143,10 @@ BAD_FILES = [
     ("another workbook", "a.xlsx", _xlsx([["Họ tên", "Điểm"], ["A", 1]]), ["has no sheet with a 'code' column"]),
     ("wrong extension", "a.docx", b"code,value\n1.1,full\n", ["has the extension '.docx'; use .csv, .xlsx or .json"]),
     ("formula cells", "a.xlsx", _xlsx([["code", "value", "evidence"], ["1.1", "=A1", "ok"],
-                                       ["2.2", "có", '=HYPERLINK("http://x","y")']]),
+                                       ["2.2", "có", '=HYPERLINK("http://x","y")'], ["1.3", "bốn", ""]]),
      ["row 2, component 1.1: cell B2 (value) holds a formula '=A1'; type the value itself",
-      "row 3, component 2.2: cell C3 (evidence) holds a formula"]),
+      "row 3, component 2.2: cell C3 (evidence) holds a formula",
+      "row 4, component 1.3: count 'bốn' is not a number"]),
 ]
 
 

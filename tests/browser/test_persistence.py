@@ -3,6 +3,7 @@ a page reload and after the server restarts. Screenshots go to test-artifacts/pe
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
@@ -73,3 +74,52 @@ def test_two_answers_survive_a_reload_and_a_server_restart(tmp_path, page, scree
         screenshot("persistence-3-after-restart")
     finally:
         stop(proc)
+
+
+def test_a_bad_excel_file_is_refused_with_its_rows_then_a_good_one_is_imported(tmp_path, page, screenshot):
+    from openpyxl import load_workbook
+
+    from dti import excel
+
+    fw = registry.load(registry.DEFAULT_EDITION)
+    url = f"sqlite:///{tmp_path / 'dti.sqlite'}"
+    template = load_workbook(io.BytesIO(excel.template(fw)))
+    sheet = template["1. Nhận thức số"]
+    sheet["F3"], sheet["F4"] = "gần đủ", "=A1"  # 1.1: not a level; 1.2: a formula
+    bad = tmp_path / "so-tt-loi.xlsx"
+    template.save(bad)
+    sheet["F3"], sheet["F4"] = level_label(fw, "1.1", "deputy"), level_label(fw, "1.2", "chair")
+    good = tmp_path / "so-tt.xlsx"
+    template.save(good)
+
+    proc, base_url, _log = start_streamlit("app.py", tmp_path)
+    try:
+        page.goto(base_url)  # the home page first: it sets up the app's navigation for the deep link below
+        wait_for_app(page)
+        page.goto(f"{base_url}/import-export")
+        wait_for_app(page)
+        page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(bad))
+        wait_for_app(page)
+        page.get_by_role("button", name="Nhập vào kỳ này").click()
+        wait_for_app(page)
+        main = page.locator('[data-testid="stMain"]')
+        expect(main).to_contain_text("Không nhập so-tt-loi.xlsx: 2 lỗi")
+        expect(main).to_contain_text("row 4, component 1.2: cell F4 (value) holds a formula '=A1'")
+        expect(main).to_contain_text("row 3, component 1.1: 'gần đủ' is not a level of this component")
+        screenshot("persistence-4-bad-file")
+        store = Store.open(url)
+        assert store.stored(store.latest_assessment(fw.id).id) == {}  # nothing written
+        store.close()
+
+        page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(good))
+        wait_for_app(page)
+        page.get_by_role("button", name="Nhập vào kỳ này").click()
+        wait_for_app(page)
+        expect(main).to_contain_text("Đã nhập so-tt.xlsx: 2 chỉ số thay đổi.")
+        screenshot("persistence-5-good-file")
+    finally:
+        stop(proc)
+    store = Store.open(url)
+    stored = store.stored(store.latest_assessment(fw.id).id)
+    store.close()
+    assert {code: stored[code].points for code in stored} == {"1.1": 5.0, "1.2": 10.0}

@@ -84,3 +84,45 @@ def test_workshop_and_shared_scenario_in_the_app(app_server, page, screenshot, f
     assert "chưa có câu trả lời" in text  # the workshop never wrote into the real assessment
     main.get_by_text("So sánh với hiện trạng", exact=True).scroll_into_view_if_needed()
     screenshot("decide-scenarios-link", full_page=False)
+
+
+def test_scenario_edits_survive_switching_scenarios(app_server, page, screenshot):
+    """Edit a cell of scenario 1, create scenario 2, go back to 1: the edit is still there (and in its link)."""
+    from tests.browser.conftest import wait_for_app
+
+    def link_text() -> str:
+        return page.evaluate("() => [...document.querySelectorAll('[data-testid=\"stCode\"]')]"
+                             ".map(e => e.textContent).join(' | ')")
+
+    page.goto(f"{app_server}/scenarios")
+    wait_for_app(page)
+    page.get_by_role("button", name="Tạo kịch bản từ hiện trạng").click()
+    wait_for_app(page)
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    grid.scroll_into_view_if_needed()
+    page.wait_for_timeout(800)
+    box = grid.bounding_box()
+    # First data row (component 1.1), last column "Điểm kịch bản": 3 points is no level of the shipped rules, so it
+    # differs from whatever other tests saved for 1.1 (a whole number: the vi-VN locale writes decimals with ",").
+    page.mouse.dblclick(box["x"] + box["width"] - 40, box["y"] + 52)
+    page.wait_for_timeout(500)
+    page.keyboard.type("3")
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(500)
+    page.mouse.click(10, 10)  # leave the grid: the edit is sent to the app
+    page.wait_for_function("() => [...document.querySelectorAll('[data-testid=\"stCode\"]')]"
+                           ".some(e => e.textContent.includes('sc=1.1:3'))", timeout=20_000)
+    page.get_by_role("button", name="Tạo kịch bản từ hiện trạng").click()
+    wait_for_app(page)
+    page.wait_for_function("() => document.body.textContent.includes('Kịch bản 2')", timeout=20_000)
+    picker = page.locator(".st-key-decide_selected")
+    option = page.get_by_role("option", name="Kịch bản 1")
+    picker.get_by_role("combobox").click()
+    if not option.is_visible():  # a click landing during a rerun only focuses the box; open the list
+        picker.get_by_role("button", name="Open").click()
+    option.click()
+    wait_for_app(page)
+    page.wait_for_function("() => [...document.querySelectorAll('[data-testid=\"stCode\"]')]"
+                           ".some(e => e.textContent.includes('scn=Kịch bản 1&sc=1.1:3'))", timeout=20_000)
+    assert "scn=Kịch bản 1&sc=1.1:3" in link_text()
+    screenshot("decide-scenario-edit", full_page=False)

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from dti import registry
-from dti.engine import EditionIncompleteError, InputProblem, InputProblems, Result, score, score_main_values
+from dti.engine import EditionIncompleteError, InputProblems, Result, score, score_main_values
 from dti.framework import Framework
 from dti.inputs import read_main_values, read_responses
 from dti.validation import FrameworkError
@@ -168,14 +168,6 @@ def _cmd_import_catalogue(args) -> int:
     return 0
 
 
-def _problem_line(problem) -> str:
-    """One line per problem; a problem of the whole file names no component (InputProblem would print 'component :')."""
-    if isinstance(problem, InputProblem) and not problem.code:
-        where = ", ".join(x for x in (problem.file, f"row {problem.row}" if problem.row else "") if x)
-        return f"{where}: {problem.message}"
-    return str(problem)
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m dti", description="Provincial DTI self-assessment tools.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -217,7 +209,7 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except (FrameworkError, InputProblems) as exc:
         for problem in exc.problems:
-            print(_problem_line(problem), file=sys.stderr)
+            print(problem, file=sys.stderr)
         return 1
     except EditionIncompleteError as exc:
         print(exc, file=sys.stderr)

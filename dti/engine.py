@@ -47,14 +47,22 @@ class Response:
 
 @dataclass(frozen=True)
 class InputProblem:
+    """One unreadable input: ``file, row 4, component 1.5: <what is wrong; the fix>``.
+
+    ``code`` is empty for a problem of the whole file; ``kind`` names what the code is (a component, or a
+    main index in a file of main-index values).
+    """
+
     code: str
     message: str
     row: int | None = None
     file: str = ""
+    kind: str = "component"
 
     def __str__(self) -> str:
-        where = ", ".join(x for x in (self.file, f"row {self.row}" if self.row else "", f"component {self.code}") if x)
-        return f"{where}: {self.message}"
+        parts = (self.file, f"row {self.row}" if self.row else "", f"{self.kind} {self.code}" if self.code else "")
+        where = ", ".join(x for x in parts if x)
+        return f"{where}: {self.message}" if where else self.message
 
 
 class InputProblems(ValueError):
@@ -227,11 +235,12 @@ def score_main_values(fw: Framework, values: Mapping[str, float]) -> Result:
         m = fw.main_index_by_code.get(code)
         if m is None:
             problems.append(InputProblem(code, "is not a main index of this edition; use codes "
-                                         f"{[x.code for x in fw.main_indices]}"))
+                                         f"{[x.code for x in fw.main_indices]}", kind="main index"))
         elif not m.scored:
             continue
         elif not 0 <= v <= 1:
-            problems.append(InputProblem(code, f"value {v:g} is out of range; write a value from 0 to 1"))
+            problems.append(InputProblem(code, f"value {v:g} is out of range; write a value from 0 to 1",
+                                         kind="main index"))
     if problems:
         raise InputProblems(problems)
     index_points = {m.code: values.get(m.code, 0.0) * m.max_points for m in fw.scored_main_indices}

@@ -159,23 +159,23 @@ def read_main_values(fw: Framework, path: str | Path) -> dict[str, float]:
         code = "" if _blank(row.get("code")) else str(row["code"]).strip()
         if code not in fw.main_index_by_code:
             problems.append(InputProblem(code or "?", f"is not a main index of {fw.id}; use "
-                                         f"{[m.code for m in fw.main_indices]}", row=i, file=name))
+                                         f"{[m.code for m in fw.main_indices]}", row=i, file=name, kind="main index"))
             continue
         raw = row.get("value")
         try:
             v = float(str(raw).strip().replace(",", ".")) if not _blank(raw) else None
         except ValueError:
             problems.append(InputProblem(code, f"value {raw!r} is not a number; write a value from 0 to 1",
-                                         row=i, file=name))
+                                         row=i, file=name, kind="main index"))
             continue
         if v is None:
             continue
         if not (0 <= v <= 1):
             problems.append(InputProblem(code, f"value {v:g} is out of range; write a value from 0 to 1",
-                                         row=i, file=name))
+                                         row=i, file=name, kind="main index"))
             continue
         if code in values:
-            problems.append(InputProblem(code, "appears twice; keep one row", row=i, file=name))
+            problems.append(InputProblem(code, "appears twice; keep one row", row=i, file=name, kind="main index"))
             continue
         values[code] = v
     if problems:

@@ -29,6 +29,7 @@ from ui import lang as ui_lang
 EDITION_KEY = "edition_id"
 ACTOR_KEY = "actor"  # the logged-in Actor (local accounts); single-user and OIDC modes derive it
 PERIOD_KEY = "period"  # (year, quarter) being assessed
+ASSESSMENT_KEY = "s_current_assessment"  # ((url, edition, year, quarter), AssessmentInfo) of the current period
 SEEN_KEY = "seen_versions"  # (assessment id, code) → version of the answer the form was filled from
 
 
@@ -87,7 +88,7 @@ def store() -> Store:
 
 
 @st.cache_resource(show_spinner=False)
-def _open_store(url: str, _frameworks_dir: str) -> Store:
+def _open_store(url: str, frameworks_dir: str) -> Store:  # both are the cache key
     return Store.open(url, frameworks=_framework_for)
 
 
@@ -108,7 +109,16 @@ def oidc_configured() -> bool:
 
 def auth_mode() -> str:
     """'single' (one person on this computer), 'local' (accounts with passwords) or 'oidc' (st.login)."""
-    return auth.mode(store(), oidc_configured())
+    if oidc_configured():
+        return "oidc"
+    return "local" if _account_count(database_url()) else "single"
+
+
+@st.cache_data(ttl=3, show_spinner=False)
+def _account_count(url: str) -> int:  # keyed by the database (a parameter without a leading underscore)
+    # Asked on every read of an answer; a few seconds' cache keeps that off the database. The first account
+    # created elsewhere ends single-user mode here within that time.
+    return store().user_count()
 
 
 def current_actor() -> Actor | None:
@@ -161,7 +171,12 @@ def current_assessment() -> AssessmentInfo:
         st.warning(t("auth.login_first", ui_lang.current()))
         st.stop()
     year, quarter = current_period()
-    return store().assessment(current_edition_id(), year, quarter)
+    key = (database_url(), current_edition_id(), year, quarter)
+    found = st.session_state.get(ASSESSMENT_KEY)
+    if found is None or found[0] != key:  # looked up (or created) once per period, not on every read
+        found = (key, store().assessment(current_edition_id(), year, quarter))
+        st.session_state[ASSESSMENT_KEY] = found
+    return found[1]
 
 
 # --- answers -------------------------------------------------------------------------------------

@@ -449,7 +449,7 @@ class Store:
                     s.flush()
                 except IntegrityError:  # another session inserted it first
                     s.rollback()
-                    raise ConflictError(code, base_version, self.stored(assessment_id)[code]) from None
+                    raise ConflictError(code, base_version, self.stored_response(assessment_id, code)) from None
             else:
                 done = s.execute(update(ResponseRecord).where(ResponseRecord.id == current.id,
                                                               ResponseRecord.version == base_version)
@@ -457,9 +457,9 @@ class Store:
                                          **changes))
                 if done.rowcount != 1:  # saved by someone else between our read and our write
                     s.rollback()
-                    raise ConflictError(code, base_version, self.stored(assessment_id)[code])
+                    raise ConflictError(code, base_version, self.stored_response(assessment_id, code))
             self._log(s, assessment_id, code, "save", diff, actor, now, new_version)
-        return self.stored(assessment_id)[code]
+        return self.stored_response(assessment_id, code)
 
     def set_appraisal(self, actor: Actor, assessment_id: int, code: str, points: float | None,
                       note: str = "") -> StoredResponse:
@@ -490,7 +490,7 @@ class Store:
             current.updated_by, current.updated_at = actor.username, now
             s.flush()
             self._log(s, assessment_id, code, "appraisal", diff, actor, now, current.version)
-        return self.stored(assessment_id)[code]
+        return self.stored_response(assessment_id, code)
 
     def import_responses(self, actor: Actor, assessment_id: int, responses: Mapping[str, Response],
                          source: str = "", replace: bool = False) -> int:

@@ -159,3 +159,21 @@ def test_coordinator_adds_an_agency_copies_the_period_and_compares(db):
     dti = next(m for m in at.metric if m.label == "DTI")
     assert dti.delta == "+0,0050"  # 5 more points of 1,000
     assert at.get("plotly_chart")
+
+
+def test_an_agency_marks_its_component_done_with_an_evidence_link(db):
+    pid = db.assessment("dti-2022-province", 2025, 2).id
+    mine = db.add_agency(COORD, "Sở Văn hóa")
+    db.assign(COORD, pid, "1.3", mine)
+    agency = Actor("sovh", "agency", mine)
+    at = open_page("pages/agency.py", agency)
+    at.radio(key="c_1.3_value").set_value("có").run()
+    at.text_input(key="s_links_1.3").input("https://vanban.tinh.gov.vn/123").run()
+    at.selectbox(key="s_status_1.3").set_value("done").run()
+    assert not at.error
+    saved = db.stored(pid)["1.3"]
+    assert (saved.value, saved.status, saved.links, saved.updated_by) == ("có", "done", "https://vanban.tinh.gov.vn/123",
+                                                                          "sovh")
+    assert any("1 hoàn thành" in c.value for c in at.caption)
+    progress = {p.name: p for p in db.progress(pid)}["Sở Văn hóa"]
+    assert (progress.answered, progress.with_evidence, progress.finished) == (1, 1, 1)

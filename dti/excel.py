@@ -13,7 +13,7 @@ import io
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from openpyxl import Workbook, load_workbook
@@ -23,7 +23,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from dti.engine import InputProblems, Response
 from dti.framework import Component, Framework
-from dti.i18n import t
+from dti.i18n import fmt_number, t
 from dti.inputs import MAX_INPUT_BYTES, read_rows
 from dti.rules import InputError, check_points, is_blank, points_from_value
 
@@ -41,21 +41,37 @@ INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
 
 @dataclass(frozen=True)
 class ImportProblem:
+    """One reason a file was refused. ``message`` is English; ``text(lang)`` says it in the UI's language
+    (messages of this module come from config/i18n.yaml, ``excel.err_<key>``; a rule's own message is kept)."""
+
     file: str
     message: str
     sheet: str = ""
     row: int | None = None
     code: str = ""
+    key: str = ""
+    params: dict = field(default_factory=dict, compare=False, hash=False)
 
-    def __str__(self) -> str:
+    def text(self, lang: str = "en") -> str:
         where = [self.file]
         if self.sheet:
-            where.append(f"sheet '{self.sheet}'")
+            where.append(t("excel.where_sheet", lang, sheet=self.sheet))
         if self.row:
-            where.append(f"row {self.row}")
+            where.append(t("excel.where_row", lang, row=self.row))
         if self.code:
-            where.append(f"component {self.code}")
-        return f"{', '.join(where)}: {self.message}"
+            where.append(t("excel.where_component", lang, code=self.code))
+        params = {k: fmt_number(v, lang, 1) if isinstance(v, float) else v for k, v in self.params.items()}
+        message = t(f"excel.err_{self.key}", lang, **params) if self.key else self.message
+        return f"{', '.join(where)}: {message}"
+
+    def __str__(self) -> str:
+        return self.text("en")
+
+
+def _problem(file: str, key: str, sheet: str = "", row: int | None = None, code: str = "",
+             **params: Any) -> ImportProblem:
+    shown = {k: fmt_number(v, "en", 1) if isinstance(v, float) else v for k, v in params.items()}
+    return ImportProblem(file, t(f"excel.err_{key}", "en", **shown), sheet, row, code, key, params)
 
 
 class ImportRefused(ValueError):
@@ -226,12 +242,11 @@ def _is_formula(value: Any) -> bool:
 def _xlsx_rows(data: bytes, name: str) -> tuple[list[_Row], list[ImportProblem]]:
     """The filled rows of every data sheet, and the problems of the rows that cannot be read (formulas)."""
     if not data.startswith(ZIP_MAGIC):
-        raise ImportRefused([ImportProblem(name, "is not an Excel workbook (.xlsx); save it as .xlsx, or as CSV")])
+        raise ImportRefused([_problem(name, "not_workbook")])
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception:  # openpyxl raises many types for a broken workbook; all mean the same to the user
-        raise ImportRefused([ImportProblem(name, "is damaged or not an Excel workbook (.xlsx); open it in Excel "
-                                           "and save it again as .xlsx")]) from None
+        raise ImportRefused([_problem(name, "damaged")]) from None
     rows: list[_Row] = []
     problems: list[ImportProblem] = []
     data_sheets = 0
@@ -250,8 +265,7 @@ def _xlsx_rows(data: bytes, name: str) -> tuple[list[_Row], list[ImportProblem]]
                 continue  # the guide or a sheet of the user's own: not data
             data_sheets += 1
             if not ({"value", "points"} & set(names)):
-                problems.append(ImportProblem(name, "has a 'code' column but no 'value' (or 'points') column; "
-                                              "use the template's columns", sheet=ws.title))
+                problems.append(_problem(name, "no_value_column", sheet=ws.title))
                 continue
             for r, values in enumerate(ws.iter_rows(min_row=header_row + 1, values_only=True), start=header_row + 1):
                 cells = {k: v for k, v in zip(names, values) if k in READ_COLUMNS}
@@ -260,16 +274,14 @@ def _xlsx_rows(data: bytes, name: str) -> tuple[list[_Row], list[ImportProblem]]
                 formulas = [(key, v) for key, v in cells.items() if _is_formula(v)]
                 for key, v in formulas:
                     col = get_column_letter(names.index(key) + 1)
-                    problems.append(ImportProblem(name, f"cell {col}{r} ({key}) holds a formula {str(v)[:40]!r}; "
-                                                  "type the value itself", sheet=ws.title, row=r,
-                                                  code=str(cells.get("code") or "")))
+                    problems.append(_problem(name, "formula", sheet=ws.title, row=r, code=str(cells.get("code") or ""),
+                                             cell=f"{col}{r}", column=key, formula=repr(str(v)[:40])))
                 if not formulas:
                     rows.append(_Row(ws.title, r, cells))
     finally:
         wb.close()
     if not data_sheets and not problems:
-        raise ImportRefused([ImportProblem(name, "has no sheet with a 'code' column; download the template, fill "
-                                           "the 'value' column and upload it")])
+        raise ImportRefused([_problem(name, "no_code_sheet")])
     return rows, problems
 
 
@@ -280,8 +292,7 @@ def _flat_rows(data: bytes, name: str) -> list[_Row]:
         raise ImportRefused([ImportProblem(name, p.message) for p in exc.problems]) from None
     columns = set().union(*(r.keys() for r in raw)) if raw else set()
     if raw and ("code" not in columns or not ({"value", "points"} & columns)):
-        raise ImportRefused([ImportProblem(name, f"needs columns 'code' and 'value' (or 'points'); it has "
-                                           f"{sorted(c for c in columns if c)}")])
+        raise ImportRefused([_problem(name, "columns", columns=sorted(c for c in columns if c))])
     rows = [_Row("", i, {k: v for k, v in r.items() if k in READ_COLUMNS}) for i, r in enumerate(raw, start=2)]
     return [r for r in rows if not _unfilled(r.cells)]
 
@@ -297,14 +308,13 @@ def read_upload(fw: Framework, data: bytes, name: str) -> dict[str, Response]:
     Rows whose value, points, evidence and note are all blank are skipped (an unfilled template row).
     """
     if not data:
-        raise ImportRefused([ImportProblem(name, "is empty; fill the template and upload it again")])
+        raise ImportRefused([_problem(name, "empty")])
     if len(data) > MAX_UPLOAD_BYTES:
-        raise ImportRefused([ImportProblem(name, f"is {len(data) / 1e6:.1f} MB, over the "
-                                           f"{MAX_UPLOAD_BYTES // 10**6} MB limit; remove unused sheets or split it")])
+        raise ImportRefused([_problem(name, "too_big", mb=len(data) / 1e6, limit=MAX_UPLOAD_BYTES // 10**6)])
     lower = name.lower()
     rows, problems = _xlsx_rows(data, name) if lower.endswith((".xlsx", ".xlsm")) else (_flat_rows(data, name), [])
     if not rows and not problems:
-        raise ImportRefused([ImportProblem(name, "has no filled rows; write a value for at least one component")])
+        raise ImportRefused([_problem(name, "no_rows")])
     responses: dict[str, Response] = {}
     first_seen: dict[str, _Row] = {}
     for row in rows:
@@ -313,16 +323,19 @@ def read_upload(fw: Framework, data: bytes, name: str) -> dict[str, Response]:
         code = "" if is_blank(c.get("code")) else str(c["code"]).strip()
         comp = fw.component_by_code.get(code)
         if not code:
-            problems.append(ImportProblem(name, "has no code; write the component code, e.g. 1.1", **where))
+            problems.append(_problem(name, "no_code", **where))
             continue
         if comp is None:
-            problems.append(ImportProblem(name, f"is not a component of {fw.id}; check the code (e.g. 2.4)",
+            problems.append(_problem(name, "unknown_code", edition=fw.id,
                                           code=code, **where))
             continue
         if code in first_seen:
             seen = first_seen[code]
-            at = f"{'sheet ' + repr(seen.sheet) + ', ' if seen.sheet else ''}row {seen.row}"
-            problems.append(ImportProblem(name, f"appears again (first at {at}); keep one row", code=code, **where))
+            if seen.sheet:
+                problems.append(_problem(name, "duplicate_sheet", code=code, first_row=seen.row,
+                                         first_sheet=seen.sheet, **where))
+            else:
+                problems.append(_problem(name, "duplicate", code=code, first_row=seen.row, **where))
             continue
         first_seen[code] = row
         value = None if is_blank(c.get("value")) else c.get("value")

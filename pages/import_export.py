@@ -37,7 +37,7 @@ if actor.role != "viewer":
             n = store.import_file(actor, period.id, uploaded.getvalue(), uploaded.name)
         except ImportRefused as exc:
             st.error(t("import_export.refused", lang, file=uploaded.name, n=len(exc.problems)))
-            st.markdown("\n".join(f"- {p}" for p in exc.problems[:100]))
+            st.markdown("\n".join(f"- {p.text(lang)}" for p in exc.problems[:100]))
         except PermissionDenied as exc:
             st.error(t("import_export.denied", lang, file=uploaded.name, codes=exc.code))
         else:

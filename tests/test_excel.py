@@ -199,3 +199,18 @@ def test_exports_neutralise_cells_a_spreadsheet_would_run(store, fw_all_rules, d
     line = next(r for r in csv.DictReader(io.StringIO(text)) if r["code"] == "1.1")
     assert line["evidence"] == line["note"] == "'" + dangerous
     assert excel.neutralise(12) == 12 and excel.neutralise("Quyết định") == "Quyết định"
+
+
+def test_problems_are_told_in_vietnamese_with_the_rules_own_message_kept(fw_all_rules):
+    data = _xlsx([["code", "value"], ["1.1", "=A1"], ["9.9", "full"], ["1.3", "bốn"]], "Số liệu")
+    with pytest.raises(ImportRefused) as exc:
+        read_upload(fw_all_rules, data, "so.xlsx")
+    assert [p.text("vi") for p in exc.value.problems] == [
+        "so.xlsx, trang 'Số liệu', dòng 2, chỉ số 1.1: ô B2 (value) chứa công thức '=A1'; hãy nhập chính giá trị",
+        "so.xlsx, trang 'Số liệu', dòng 3, chỉ số 9.9: không phải chỉ số thành phần của all-rules; kiểm tra lại mã "
+        "(ví dụ 2.4)",
+        "so.xlsx, trang 'Số liệu', dòng 4, chỉ số 1.3: count 'bốn' is not a number; write a number such as 3"]
+    with pytest.raises(ImportRefused) as big:
+        read_upload(fw_all_rules, b"x" * (excel.MAX_UPLOAD_BYTES + 1), "lon.csv")
+    assert big.value.problems[0].text("vi") == ("lon.csv: nặng 10,5 MB, quá giới hạn 10 MB; xoá các trang không dùng "
+                                                "hoặc tách tệp")

@@ -104,8 +104,8 @@ def test_a_bad_excel_file_is_refused_with_its_rows_then_a_good_one_is_imported(t
         wait_for_app(page)
         main = page.locator('[data-testid="stMain"]')
         expect(main).to_contain_text("Không nhập so-tt-loi.xlsx: 2 lỗi")
-        expect(main).to_contain_text("row 4, component 1.2: cell F4 (value) holds a formula '=A1'")
-        expect(main).to_contain_text("row 3, component 1.1: 'gần đủ' is not a level of this component")
+        expect(main).to_contain_text("dòng 4, chỉ số 1.2: ô F4 (value) chứa công thức '=A1'")
+        expect(main).to_contain_text("dòng 3, chỉ số 1.1: 'gần đủ' is not a level of this component")
         screenshot("persistence-4-bad-file")
         store = Store.open(url)
         assert store.stored(store.latest_assessment(fw.id).id) == {}  # nothing written

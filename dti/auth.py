@@ -23,7 +23,8 @@ _DUMMY_HASH = _hasher.hash("not a password of anyone")
 
 def hash_password(password: str) -> str:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise StorageError(f"the password needs at least {MIN_PASSWORD_LENGTH} characters")
+        raise StorageError(f"the password needs at least {MIN_PASSWORD_LENGTH} characters", "short_password",
+                           n=MIN_PASSWORD_LENGTH)
     return _hasher.hash(password)
 
 
@@ -49,7 +50,7 @@ def create_account(store: Store, username: str, role: str, password: str | None 
     """
     if role != "coordinator" and store.user_count() == 0:
         # The first account ends single-user mode; without a coordinator nobody could assign or add accounts.
-        raise StorageError("the first account must be a coordinator's; create yours first")
+        raise StorageError("the first account must be a coordinator's; create yours first", "first_coordinator")
     hashed = hash_password(password) if password is not None else None
     return store.add_user(username.strip().lower(), role, password_hash=hashed, agency_id=agency_id,
                           display_name=display_name)

@@ -47,7 +47,7 @@ def _save_status(code: str) -> None:
                             status=st.session_state[f"s_status_{code}"],
                             links=st.session_state.get(f"s_links_{code}", ""))
     except (ConflictError, StorageError) as exc:
-        st.session_state[f"s_status_error_{code}"] = str(exc)
+        st.session_state[f"s_status_error_{code}"] = storage_widgets.explain(exc, lang)
 
 
 for comp in (c for c in fw.components if c.code in mine):

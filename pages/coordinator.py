@@ -70,7 +70,7 @@ with agencies:
                     store.add_agency(actor, name, kind)
                     st.success(t("coordinator.agency_added", lang, name=name))
                 except StorageError as exc:
-                    st.error(str(exc))
+                    st.error(storage_widgets.explain(exc, lang))
         with st.form("s_add_user", clear_on_submit=True):
             st.markdown(t("coordinator.new_account", lang))
             username = st.text_input(t("auth.username", lang))
@@ -86,7 +86,7 @@ with agencies:
                                         agency_id=agency.id if agency else None)
                     st.success(t("coordinator.account_added", lang, name=username))
                 except (StorageError, ValueError) as exc:
-                    st.error(str(exc))
+                    st.error(storage_widgets.explain(exc, lang))
     st.dataframe([{t("coordinator.agency", lang): a.name, t("coordinator.agency_kind", lang):
                    t(f"coordinator.kind_{a.kind}", lang)} for a in store.agencies()], hide_index=True)
 
@@ -134,7 +134,7 @@ with appraisal:
                 try:
                     store.set_appraisal(actor, period.id, new["code"], new["appraisal"])
                 except (StorageError, ValueError) as exc:
-                    problems.append(str(exc))
+                    problems.append(storage_widgets.explain(exc, lang))
         for p in problems:
             st.error(p)
         if not problems:

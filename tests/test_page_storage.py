@@ -177,3 +177,21 @@ def test_an_agency_marks_its_component_done_with_an_evidence_link(db):
     assert any("1 hoàn thành" in c.value for c in at.caption)
     progress = {p.name: p for p in db.progress(pid)}["Sở Văn hóa"]
     assert (progress.answered, progress.with_evidence, progress.finished) == (1, 1, 1)
+
+
+def test_account_form_refuses_an_agency_as_first_account_in_vietnamese_then_creates_the_coordinator(db):
+    at = AppTest.from_file(str(registry.REPO_ROOT / "pages" / "coordinator.py"), default_timeout=60).run()
+    name, password = (next(w for w in at.text_input if w.label == label) for label in ("Tên đăng nhập", "Mật khẩu"))
+    name.input("sotc")
+    password.input("mật-khẩu-đủ-dài")
+    next(b for b in at.button if b.label == "Tạo tài khoản").click().run()  # role: the first option, agency
+    assert any("Tài khoản đầu tiên phải là của điều phối viên" in e.value for e in at.error)
+    assert db.user_count() == 0
+
+    at = AppTest.from_file(str(registry.REPO_ROOT / "pages" / "coordinator.py"), default_timeout=60).run()
+    next(w for w in at.text_input if w.label == "Tên đăng nhập").input("DieuPhoi")
+    next(w for w in at.text_input if w.label == "Mật khẩu").input("mật-khẩu-đủ-dài")
+    next(w for w in at.selectbox if w.label == "Vai trò").set_value("coordinator")
+    next(b for b in at.button if b.label == "Tạo tài khoản").click().run()
+    assert [s.value for s in at.success] == ["Đã tạo tài khoản DieuPhoi."]
+    assert db.user("dieuphoi").role == "coordinator" and auth.authenticate(db, "dieuphoi", "mật-khẩu-đủ-dài")

@@ -50,3 +50,9 @@ def require_role(lang: str, *roles: str) -> Actor:
         st.warning(t("auth.not_allowed", lang, roles=", ".join(t(f"auth.role_{r}", lang) for r in roles)))
         st.stop()
     return actor
+
+
+def explain(exc: Exception, lang: str) -> str:
+    """A refusal of the storage layer in the UI's language (its English message when it has no text)."""
+    key = getattr(exc, "key", "")
+    return t(f"storage.err_{key}", lang, **exc.params) if key else str(exc)

@@ -53,7 +53,12 @@ class Actor:
 
 
 class StorageError(Exception):
-    """A refused write; the message says why and what to do."""
+    """A refused write; the message says why and what to do (English; ``key`` and ``params`` name the
+    ``storage.err_<key>`` text of config/i18n.yaml for the UI)."""
+
+    def __init__(self, message: str, key: str = "", **params: Any):
+        self.key, self.params = key, params
+        super().__init__(message)
 
 
 class PermissionDenied(StorageError):
@@ -229,10 +234,10 @@ class Store:
         self._require_coordinator(actor, "agencies")
         name = name.strip()
         if not name:
-            raise StorageError("an agency needs a name")
+            raise StorageError("an agency needs a name", "agency_name")
         with self._session.begin() as s:
             if s.scalar(select(Agency.id).where(Agency.name == name)) is not None:
-                raise StorageError(f"an agency named {name!r} exists already")
+                raise StorageError(f"an agency named {name!r} exists already", "agency_exists", name=name)
             agency = Agency(name=name, kind=kind)
             s.add(agency)
             s.flush()
@@ -252,7 +257,7 @@ class Store:
             try:
                 s.flush()
             except IntegrityError:
-                raise StorageError(f"the user name {username!r} is taken") from None
+                raise StorageError(f"the user name {username!r} is taken", "user_taken", name=username) from None
             return user.id
 
     def user(self, username: str) -> User | None:

@@ -294,3 +294,18 @@ def test_simultaneous_saves_from_the_same_version_one_wins_the_other_is_told(db_
     assert len(stores[0].history(pid, "1.3")) == 15
     for s in stores:
         s.close()
+
+
+def test_the_models_match_the_migrated_schema(db_url):  # noqa: F811
+    """The SQLAlchemy models and the Alembic migrations describe the same tables (no drift either way)."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from dti.storage.models import Base
+
+    engine = db.make_engine(db_url)
+    db.upgrade(engine)
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    engine.dispose()
+    assert diff == []

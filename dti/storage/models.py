@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # Status of a response, in the words the agencies use (stored as these stable keys).
@@ -86,6 +86,7 @@ class HistoryRecord(Base):
     """Append-only: one row per saved change, never updated or deleted by the application."""
 
     __tablename__ = "history"
+    __table_args__ = (Index("ix_history_assessment_component", "assessment_id", "component_code"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id", ondelete="CASCADE"))
     component_code: Mapped[str] = mapped_column(String(20))

@@ -172,6 +172,13 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+# The columns of StoredResponse, in its field order.
+_RESPONSE_COLUMNS = (ResponseRecord.component_code, ResponseRecord.value, ResponseRecord.points,
+                     ResponseRecord.evidence, ResponseRecord.links, ResponseRecord.note, ResponseRecord.status,
+                     ResponseRecord.appraisal_points, ResponseRecord.appraisal_note, ResponseRecord.updated_by,
+                     ResponseRecord.updated_at, ResponseRecord.version)
+
+
 def _stored(r: ResponseRecord) -> StoredResponse:
     return StoredResponse(r.component_code, r.value, r.points, r.evidence, r.links, r.note, r.status,
                           r.appraisal_points, r.appraisal_note, r.updated_by, r.updated_at, r.version)
@@ -197,6 +204,7 @@ class Store:
         self._session = sessionmaker(engine, expire_on_commit=False)
         self._load_framework = frameworks
         self._frameworks: dict[str, Framework] = {}
+        self._editions: dict[int, str] = {}  # assessment id → edition id (never changes)
 
     @classmethod
     def open(cls, url: str | None = None, **kw) -> Store:
@@ -290,6 +298,12 @@ class Store:
                 return self.assessment(edition_id, year, quarter, create=False)
             return _info(a)
 
+    def framework_of(self, assessment_id: int) -> Framework:
+        """The edition of an assessment (looked up once: an assessment never changes edition)."""
+        if assessment_id not in self._editions:
+            self._editions[assessment_id] = self.assessment_by_id(assessment_id).edition_id
+        return self.framework(self._editions[assessment_id])
+
     def assessment_by_id(self, assessment_id: int) -> AssessmentInfo:
         with self._session() as s:
             a = s.get(Assessment, assessment_id)
@@ -313,7 +327,7 @@ class Store:
                supporting: Iterable[int] = ()) -> None:
         """Make ``lead`` the lead agency of component ``code`` (None: unassign) with supporting agencies."""
         self._require_coordinator(actor, code)
-        fw = self.framework(self.assessment_by_id(assessment_id).edition_id)
+        fw = self.framework_of(assessment_id)
         if code not in fw.component_by_code:
             raise StorageError(f"{code} is not a component of {fw.id}")
         with self._session.begin() as s:
@@ -364,15 +378,16 @@ class Store:
     # --- responses --------------------------------------------------------------------------------
 
     def stored(self, assessment_id: int) -> dict[str, StoredResponse]:
-        with self._session() as s:
-            rows = s.scalars(select(ResponseRecord).where(ResponseRecord.assessment_id == assessment_id))
-            return {r.component_code: _stored(r) for r in rows}
+        # Plain columns, not ORM objects: this runs on every rerun of a page, and rows are read-only here.
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(*_RESPONSE_COLUMNS).where(ResponseRecord.assessment_id == assessment_id))
+            return {r[0]: StoredResponse(*r) for r in rows}
 
     def stored_response(self, assessment_id: int, code: str) -> StoredResponse | None:
-        with self._session() as s:
-            r = s.scalar(select(ResponseRecord).where(ResponseRecord.assessment_id == assessment_id,
-                                                      ResponseRecord.component_code == code))
-            return _stored(r) if r else None
+        with self.engine.connect() as conn:
+            r = conn.execute(select(*_RESPONSE_COLUMNS).where(ResponseRecord.assessment_id == assessment_id,
+                                                              ResponseRecord.component_code == code)).first()
+            return StoredResponse(*r) if r else None
 
     def latest_assessment(self, edition_id: str) -> AssessmentInfo | None:
         with self._session() as s:
@@ -385,7 +400,7 @@ class Store:
         return {code: r.to_response() for code, r in self.stored(assessment_id).items() if r.is_answered}
 
     def result(self, assessment_id: int) -> Result:
-        fw = self.framework(self.assessment_by_id(assessment_id).edition_id)
+        fw = self.framework_of(assessment_id)
         return score(fw, self.responses(assessment_id))
 
     def _points(self, fw: Framework, code: str, value: Any) -> float | None:
@@ -418,8 +433,7 @@ class Store:
             raise TypeError(f"cannot save fields {sorted(unknown)}; use {EDITABLE_FIELDS}")
         if "status" in changes and changes["status"] not in STATUSES:
             raise StorageError(f"status {changes['status']!r} is not one of {STATUSES}")
-        info = self.assessment_by_id(assessment_id)
-        fw = self.framework(info.edition_id)
+        fw = self.framework_of(assessment_id)
         if "value" in changes or "points" in changes:
             value = changes.get("value")
             if isinstance(value, str):
@@ -470,7 +484,7 @@ class Store:
                       note: str = "") -> StoredResponse:
         """The appraised points (thẩm định) of a component; coordinator only. None clears it."""
         self._require_coordinator(actor, code)
-        fw = self.framework(self.assessment_by_id(assessment_id).edition_id)
+        fw = self.framework_of(assessment_id)
         comp = fw.component_by_code.get(code)
         if comp is None:
             raise InputProblems([InputProblem(code, f"is not a component of {fw.id}; check the code")])
@@ -506,7 +520,7 @@ class Store:
         in a file never erases an answer, unless ``replace``: then every other stored answer this actor may
         edit is cleared too (the file becomes the assessment). Returns how many components changed.
         """
-        fw = self.framework(self.assessment_by_id(assessment_id).edition_id)
+        fw = self.framework_of(assessment_id)
         points = {code: (check_points(fw.component_by_code[code], r.points) if r.points is not None
                          else self._points(fw, code, r.value)) for code, r in responses.items()}
         changed = 0
@@ -563,7 +577,7 @@ class Store:
         """
         from dti.excel import read_upload  # openpyxl is loaded only when a file is imported
 
-        fw = self.framework(self.assessment_by_id(assessment_id).edition_id)
+        fw = self.framework_of(assessment_id)
         return self.import_responses(actor, assessment_id, read_upload(fw, data, name), source=name)
 
     def _log(self, s: Session, assessment_id: int, code: str, action: str, diff: dict, actor: Actor,

@@ -6,6 +6,7 @@ Each test points the app at its own SQLite file; a second AppTest is a second br
 from __future__ import annotations
 
 import pytest
+from pg import db_url  # noqa: F401  (fixture: SQLite and PostgreSQL)
 from streamlit.testing.v1 import AppTest
 
 from dti import auth, registry
@@ -17,8 +18,9 @@ APP = str(registry.REPO_ROOT / "app.py")
 
 
 @pytest.fixture
-def db(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'app.sqlite'}"
+def db(db_url, monkeypatch):  # noqa: F811
+    """The app's database for this test: a fresh SQLite file, then a fresh PostgreSQL database."""
+    url = db_url
     monkeypatch.setenv("DTI_DATABASE_URL", url)
     monkeypatch.delenv("DTI_DATA_DIR", raising=False)
     store = Store.open(url)

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from dti import registry
 from dti.storage import Store
-from tests.browser.conftest import start_streamlit, stop, wait_for_app
+from tests.browser.conftest import save_screenshot, start_streamlit, stop, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -123,3 +123,62 @@ def test_a_bad_excel_file_is_refused_with_its_rows_then_a_good_one_is_imported(t
     stored = store.stored(store.latest_assessment(fw.id).id)
     store.close()
     assert {code: stored[code].points for code in stored} == {"1.1": 5.0, "1.2": 10.0}
+
+
+def log_in(page, base_url: str, username: str, password: str) -> None:
+    page.goto(base_url)
+    wait_for_app(page)
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(password)
+    page.get_by_role("button", name="Đăng nhập").click()
+    wait_for_app(page)
+
+
+def open_nav(page, name: str) -> None:
+    more = page.get_by_text(re.compile(r"^View \d+ more$"))
+    if more.count():
+        more.first.click()
+    page.get_by_role("link", name=name).click()
+    wait_for_app(page)
+
+
+def test_an_agency_answers_its_component_and_the_coordinator_sees_it(tmp_path, browser, page, screenshot):
+    from datetime import date
+
+    from dti import auth
+    from dti.storage import Actor
+    from tests.browser.conftest import VIEWPORT
+
+    fw = registry.load(registry.DEFAULT_EDITION)
+    store = Store.open(f"sqlite:///{tmp_path / 'dti.sqlite'}")
+    auth.create_account(store, "dieuphoi", "coordinator", "mật-khẩu-điều-phối")
+    agency = store.add_agency(Actor("dieuphoi", "coordinator"), "Sở Thông tin và Truyền thông")
+    auth.create_account(store, "sott", "agency", "mật-khẩu-sở-tt", agency_id=agency)
+    period = store.assessment(fw.id, date.today().year, (date.today().month - 1) // 3 + 1)
+    store.assign(Actor("dieuphoi", "coordinator"), period.id, "1.1", agency)
+    store.close()
+
+    proc, base_url, _log = start_streamlit("app.py", tmp_path)
+    try:
+        log_in(page, base_url, "sott", "sai-mật-khẩu")
+        expect(page.locator('[data-testid="stMain"]')).to_contain_text("Sai tên đăng nhập hoặc mật khẩu.")
+        log_in(page, base_url, "sott", "mật-khẩu-sở-tt")
+        open_nav(page, "Chỉ số của tôi")
+        choose_level(page, "1.1", level_label(fw, "1.1", "deputy"))
+        assert answer_box(page, "1.2").count() == 0  # only the agency's own component is on its page
+        screenshot("persistence-6-agency")
+
+        coordinator = browser.new_context(viewport=VIEWPORT, locale="vi-VN").new_page()  # another person
+        log_in(coordinator, base_url, "dieuphoi", "mật-khẩu-điều-phối")
+        open_nav(coordinator, "Điều phối")
+        main = coordinator.locator('[data-testid="stMain"]')
+        expect(main.locator('[data-testid="stMetric"]', has_text="DTI ước tính của tỉnh")).to_contain_text("0,0050")
+        expect(main.locator('[data-testid="stDataFrame"]').first).to_be_visible()
+        save_screenshot(coordinator, "persistence-7-coordinator")
+        coordinator.context.close()
+    finally:
+        stop(proc)
+    store = Store.open(f"sqlite:///{tmp_path / 'dti.sqlite'}")
+    saved = store.stored(period.id)
+    store.close()
+    assert (saved["1.1"].value, saved["1.1"].updated_by) == ("deputy", "sott")

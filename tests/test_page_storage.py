@@ -93,6 +93,23 @@ def test_an_agency_cannot_save_another_agencys_component_from_the_ui(db):
     assert shown == {"c_1.1_value"}
 
 
+def test_an_agencys_upload_touching_another_agencys_component_is_refused_whole(db):
+    pid = db.assessment("dti-2022-province", 2025, 4).id
+    mine = db.add_agency(COORD, "Sở Nội vụ")
+    db.assign(COORD, pid, "1.1", mine)
+    agency = Actor("sonv", "agency", mine)
+    at = open_page("pages/assessment.py", agency)
+    at.session_state["a_files"] = True  # open the download/upload panel
+    at.run()
+    upload = b"code,value\n1.1,top_leader\n1.2,chair\n"
+    at.file_uploader(key="a_upload").set_value(("so-noi-vu.csv", upload, "text/csv")).run()
+    assert not at.exception
+    assert not at.success  # no "loaded" message for a refused file
+    shown = " ".join(e.value for e in at.error) + " ".join(m.value for m in at.markdown)
+    assert "so-noi-vu.csv" in shown and "1.2" in shown and "không được giao" in shown
+    assert db.stored(pid) == {}  # nothing written, not even the agency's own 1.1
+
+
 def test_with_accounts_only_the_login_page_is_reachable_until_a_correct_login(db):
     agency = db.add_agency(COORD, "UBND huyện Đông")
     auth.create_account(db, "dieuphoi", "coordinator", "mật-khẩu-khác-nữa")

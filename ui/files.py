@@ -57,7 +57,10 @@ def _on_upload(fw: Framework) -> None:
     except InputProblems as exc:
         st.session_state[UPLOAD_MESSAGE_KEY] = ("error", uploaded.name, [str(p) for p in exc.problems])
         return
-    state.replace_responses(responses)
+    refused = state.replace_responses(responses)
+    if refused:
+        st.session_state[UPLOAD_MESSAGE_KEY] = ("error", uploaded.name, [refused])
+        return
     answered = sum(r.is_answered for r in responses.values())
     st.session_state[UPLOAD_MESSAGE_KEY] = ("ok", uploaded.name, [str(answered)])
 

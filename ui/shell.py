@@ -20,7 +20,7 @@ def run(pages: list[tuple[str, st.Page]], lang: str) -> None:
     with st.sidebar, widgets.guard(lang):
         ui_lang.sidebar_toggle(lang)
         widgets.edition_picker(lang)
-    current_page = st.navigation(sections)
+    current_page = st.navigation(sections, expanded=True)  # every page visible: no "View more" fold
     ui_lang.mark_routed()
     try:
         current_page.run()

@@ -245,19 +245,19 @@ def _refused(code: str, message: str) -> None:
     st.session_state[forms.key(code, "error")] = message
 
 
-def replace_responses(responses: Mapping[str, Response]) -> None:
+def replace_responses(responses: Mapping[str, Response]) -> str | None:
     """Replace the assessment with an uploaded one (that passed every check) in one transaction.
 
     Only the components the user may edit are cleared; a file touching another agency's component is
-    refused as a whole (nothing is written) and the reason shown.
+    refused as a whole (nothing is written). Returns None when written, else the reason, for the caller to show.
     """
     actor = current_actor() or Actor("?", "viewer")
     try:
         store().import_responses(actor, current_assessment().id, responses, source="upload", replace=True)
     except PermissionDenied as exc:
-        st.toast(f"⛔ {exc}")
-        st.error(t("storage.denied", ui_lang.current(), code=exc.code))
+        return t("storage.denied", ui_lang.current(), code=exc.code)
     _forget_widget_values()
+    return None
 
 
 def _forget_widget_values() -> None:

@@ -29,10 +29,13 @@ for col, pillar in zip(st.columns(len(fw.pillars)), fw.pillars):
 
 st.subheader(t("overview.weakest", lang))
 with st.container(key="o_lowest"):
-    st.markdown(widgets.lowest_sentence(fw, result, lang, count=3))
-    weakest_pillar = result.lowest_pillars[0]
-    st.markdown(t("common.lowest_pillar", lang, items=f"**{fw.pillar_by_code[weakest_pillar].name(lang)}** "
-                  f"{fmt_number(result.pillars[weakest_pillar].value, lang)}"))
+    if result.answered == 0:  # all zeros: naming a "lowest" index would only repeat the code order
+        st.markdown(t("overview.nothing_answered", lang))
+    else:
+        st.markdown(widgets.lowest_sentence(fw, result, lang, count=3))
+        weakest_pillar = result.lowest_pillars[0]
+        st.markdown(t("common.lowest_pillar", lang, items=f"**{fw.pillar_by_code[weakest_pillar].name(lang)}** "
+                      f"{fmt_number(result.pillars[weakest_pillar].value, lang)}"))
 if fw.provisional_components:
     st.caption("⚠ " + t("overview.provisional", lang, n=len(fw.provisional_components), total=len(fw.components)))
 

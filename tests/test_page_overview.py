@@ -20,6 +20,9 @@ def test_empty_assessment_is_a_conservative_zero():
     assert metric(at, "DTI ước tính") == "0,0000"
     assert metric(at, "Đã trả lời") == "0/95"
     assert any("Ước tính thận trọng" in i.value for i in at.info)
+    texts = [m.value for m in at.markdown]
+    assert any("Chưa có chỉ số thành phần nào được trả lời" in x for x in texts)
+    assert not any(x.startswith("Thấp nhất") for x in texts)  # no "weakest" among all-zero indices
 
 
 def test_overview_matches_the_engine_after_answers(fw2022):

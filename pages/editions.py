@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from dti.catalogue import framework_to_yaml, import_catalogue
-from dti.editions import EditionExists, compare_editions, edition_path, import_summary, save_edition
+from dti.editions import EditionExists, carry_responses, compare_editions, edition_path, import_summary, save_edition
 from dti.i18n import fmt_points, t
 from dti.validation import FrameworkError
 from ui import lang as ui_lang
@@ -77,7 +77,7 @@ if upload is not None:
             except (EditionExists, OSError, ValueError) as exc:
                 st.error(t("editions.save_failed", lang, error=exc))
             else:
-                state._load_editions.clear()  # the cached list of editions must include the new file
+                state.reload_editions()  # the cached list of editions must include the new file
                 st.session_state["ed_saved"] = t("editions.saved", lang, file=saved.name, edition=imported.title(lang))
                 st.rerun()  # every list of editions on the page (and the sidebar) now shows the new one
         cols[1].download_button(t("editions.download", lang), framework_to_yaml(imported),
@@ -121,3 +121,28 @@ for kind, pairs, lookup_a, lookup_b, heading in (
     st.caption(t("editions.counts", lang, **{s: comparison.count(kind, s)
                                              for s in ("both", "same_title", "same_code", "only_a", "only_b")}))
     st.dataframe(pair_rows(pairs, lookup_a, lookup_b), hide_index=True, key=f"ed_compare_{kind.replace(' ', '_')}")
+
+# --- carry the current assessment into another edition ----------------------------------------------
+st.header(t("editions.carry_title", lang))
+if carried_message := st.session_state.pop("ed_carried", None):
+    st.success(carried_message)
+current = state.current_framework()
+targets = [i for i in ids if i != current.id]
+if not targets:
+    st.caption(t("editions.carry_no_target", lang))
+else:
+    year, quarter = state.current_period()
+    target_id = st.selectbox(t("editions.carry_target", lang), targets, format_func=label, key="ed_carry_target")
+    carried, dropped = carry_responses(state.get_responses(), current, found[target_id])
+    st.caption(t("editions.carry_preview", lang, source=label(current.id), period=f"Q{quarter}/{year}",
+                 carried=len(carried), dropped=len(dropped)))
+    if dropped:
+        st.dataframe(pd.DataFrame([{t("editions.col_code", lang): d.code, t("editions.carry_reason", lang): d.reason}
+                                   for d in dropped]), hide_index=True, key="ed_carry_dropped")
+    if st.button(t("editions.carry_go", lang), key="ed_carry_go", disabled=not carried):
+        refused = state.carry_to_edition(target_id, carried)
+        if refused:
+            st.error(refused)
+        else:
+            st.session_state["ed_carried"] = t("editions.carried", lang, n=len(carried), edition=label(target_id))
+            st.rerun()

@@ -24,6 +24,8 @@ def editions_dir(tmp_path, monkeypatch):
     for name in ("dti-2022-province.yaml", "dti-2025-province.yaml"):
         shutil.copy(registry.DEFAULT_FRAMEWORKS_DIR / name, folder / name)
     monkeypatch.setenv("DTI_FRAMEWORKS_DIR", str(folder))
+    # The page reads the current assessment (to offer carrying it): a database of its own too.
+    monkeypatch.setenv("DTI_DATABASE_URL", f"sqlite:///{tmp_path / 'dti.sqlite'}")
     return folder
 
 
@@ -87,7 +89,7 @@ def test_bad_file_shows_row_messages_and_saves_nothing(editions_dir):
     assert not at.exception
     assert any("Không nạp được phu-luc-1.xlsx: 1 lỗi" in e for e in texts(at.error))
     assert any("component 2.4: max points 'mười' is not a number" in c for c in texts(at.code))
-    assert len(at.button) == 0 and sorted(p.name for p in editions_dir.iterdir()) == [
+    assert not [b for b in at.button if b.key == "ed_save"] and sorted(p.name for p in editions_dir.iterdir()) == [
         "dti-2022-province.yaml", "dti-2025-province.yaml"]
 
 
@@ -120,3 +122,46 @@ def test_english(editions_dir):
     assert at.title[0].value == "Framework editions"
     assert any("cannot be scored yet" in w and "47 components" in w for w in texts(at.warning))
 
+
+
+def test_carry_the_assessment_into_another_edition(editions_dir, tmp_path, monkeypatch):
+    import yaml
+
+    from dti.storage import Actor, Store
+
+    # The official catalogue a province loaded: 1.2 moved to code 1.11, and 1.3 is now scored by levels.
+    data = yaml.safe_load((editions_dir / "dti-2022-province.yaml").read_text(encoding="utf-8"))
+    data["id"] = "dti-2022-province-official"
+    first = data["main_indices"][0]["components"]
+    first[1]["code"] = "1.11"
+    first[2]["rule"] = first[0]["rule"]
+    (editions_dir / "dti-2022-province-official.yaml").write_text(yaml.safe_dump(data, allow_unicode=True),
+                                                                  encoding="utf-8")
+    store = Store.open(f"sqlite:///{tmp_path / 'dti.sqlite'}", frameworks=registry.load)
+    coordinator = Actor("coord", "coordinator")
+    source = store.assessment("dti-2022-province", 2025, 4).id
+    for code, value in (("1.1", "top_leader"), ("1.2", "chair"), ("1.3", "có"), ("1.4", "có")):
+        store.save_response(coordinator, source, code, 0, value=value)
+
+    at = app()
+    at.selectbox(key="ed_carry_target").set_value("dti-2022-province-official").run()
+    preview = " ".join(texts(at.caption))
+    assert "chuyển được 2 câu trả lời" in preview and "2 câu không chuyển được" in preview
+    reasons = at.dataframe[-1].value  # the last table on the page: what is not carried, and why
+    assert sorted(reasons["Mã"]) == ["1.2", "1.3"]
+    at.button(key="ed_carry_go").click().run()
+    assert not at.exception and not at.error
+    assert any("Đã chuyển 2 câu trả lời" in s for s in texts(at.success))
+    assert at.session_state["edition_id"] == "dti-2022-province-official"
+    target = store.assessment("dti-2022-province-official", 2025, 4).id
+    carried = store.stored(target)
+    assert {c: r.value for c, r in carried.items()} == {"1.1": "top_leader", "1.4": "có"}
+    assert store.stored(source)["1.2"].value == "chair"  # the source assessment is untouched
+
+    # Carrying again into an edition that already holds answers for the period never overwrites them.
+    at.session_state["edition_id"] = "dti-2022-province"
+    at.run()
+    at.selectbox(key="ed_carry_target").set_value("dti-2022-province-official").run()
+    at.button(key="ed_carry_go").click().run()
+    assert any("đã có 2 câu trả lời" in e for e in texts(at.error))
+    store.close()

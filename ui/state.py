@@ -44,6 +44,11 @@ def _load_editions(folder: str) -> tuple[dict[str, Framework], list[Problem]]:
     return registry.load_all(Path(folder))
 
 
+def reload_editions() -> None:
+    """Forget the cached editions: a new edition file was saved."""
+    _load_editions.clear()
+
+
 def edition_ids() -> list[str]:
     """Edition ids, the default first, then newest year first."""
     found = editions()[0]
@@ -265,3 +270,24 @@ def _forget_widget_values() -> None:
     for k in [k for k in st.session_state if str(k).startswith(("c_", "w_"))]:
         del st.session_state[k]
     st.session_state.pop(SEEN_KEY, None)
+
+
+def carry_to_edition(target_id: str, carried: Mapping[str, Response]) -> str | None:
+    """Write answers carried from the current edition into ``target_id``'s assessment of the same period.
+
+    Refused (None is returned only when written) when the target already holds answers for the period: carrying
+    never overwrites work done in the other edition. On success the app switches to the target edition.
+    """
+    year, quarter = current_period()
+    actor = current_actor() or Actor("?", "viewer")
+    lang = ui_lang.current()
+    target = store().assessment(target_id, year, quarter)
+    already = [code for code, r in store().stored(target.id).items() if r.is_answered]
+    if already:
+        return t("editions.carry_target_busy", lang, n=len(already), period=f"Q{quarter}/{year}")
+    try:
+        store().import_responses(actor, target.id, carried, source=f"carried from {current_edition_id()}")
+    except PermissionDenied as exc:
+        return t("storage.denied", lang, code=exc.code)
+    set_edition(target_id)
+    return None

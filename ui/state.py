@@ -215,8 +215,10 @@ def set_response(code: str, response: Response | None) -> None:
     lang = ui_lang.current()
     assessment_id = current_assessment().id
     seen = st.session_state.setdefault(SEEN_KEY, {})
-    stored = store().stored_response(assessment_id, code)
-    base = seen.get((assessment_id, code), stored.version if stored else 0)
+    base = seen.get((assessment_id, code))
+    if base is None:  # the form was not filled from a stored answer in this session: base on what is stored now
+        stored = store().stored_response(assessment_id, code)
+        base = stored.version if stored else 0
     fields = {"value": None, "points": None, "evidence": "", "note": ""}
     if response is not None:
         fields = {"value": response.value, "points": response.points, "evidence": response.evidence,

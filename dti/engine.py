@@ -24,10 +24,10 @@ class EditionIncompleteError(ValueError):
 
     def __init__(self, fw: Framework):
         self.framework = fw
-        super().__init__(
-            f"{fw.id}: this edition cannot be scored yet: {fw.missing_en or 'its points are not known'}. "
-            "Load the official catalogue (python -m dti import-catalogue) or a complete edition."
-        )
+        # The edition's own text says what is missing and how to complete it; a generic fix otherwise.
+        why = fw.missing_en or ("its points are not known. Load the official catalogue "
+                                "(python -m dti import-catalogue) or choose a complete edition.")
+        super().__init__(f"{fw.id}: this edition cannot be scored yet: {why}")
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,9 @@ lint: $(VENV)/.dev
 
 bench: $(VENV)/.dev
 	$(PY) bench/engine.py
+	$(PY) bench/uncertainty.py
+	$(PY) bench/storage.py
+	$(PY) bench/ui.py
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)

@@ -59,9 +59,21 @@ def main_index_bars(fw: Framework, result: Result, lang: str) -> go.Figure:
     return fig
 
 
+def _wrap(text: str, width: int = 16) -> str:
+    """Break ``text`` at spaces into lines of about ``width`` characters (Plotly labels wrap only at <br>)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
+
+
 def radar(fw: Framework, result: Result, lang: str) -> go.Figure:
     mains = fw.scored_main_indices
-    names = [f"{m.code}. {m.name(lang)}" for m in mains]
+    # Long names wrap onto two lines so the labels left and right of the circle stay inside a half-width chart.
+    names = [_wrap(f"{m.code}. {m.name(lang)}") for m in mains]
     values = [result.main_indices[m.code].value or 0.0 for m in mains]
     fig = go.Figure(go.Scatterpolar(
         r=values + values[:1], theta=names + names[:1], fill="toself", line_color=BAR,

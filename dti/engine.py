@@ -58,11 +58,19 @@ class InputProblem:
     row: int | None = None
     file: str = ""
     kind: str = "component"
+    message_vi: str = ""  # the same message in Vietnamese, for the UI (English when not given)
 
     def __str__(self) -> str:
-        parts = (self.file, f"row {self.row}" if self.row else "", f"{self.kind} {self.code}" if self.code else "")
-        where = ", ".join(x for x in parts if x)
-        return f"{where}: {self.message}" if where else self.message
+        return self.text("en")
+
+    def text(self, lang: str) -> str:
+        """``file, row 4, component 1.5: …`` in English; ``file, dòng 4, chỉ số 1.5: …`` in Vietnamese."""
+        vi = lang != "en"
+        kind = {"component": "chỉ số", "main index": "chỉ số chính"}.get(self.kind, self.kind) if vi else self.kind
+        row = ("dòng " if vi else "row ") + str(self.row) if self.row else ""
+        where = ", ".join(x for x in (self.file, row, f"{kind} {self.code}" if self.code else "") if x)
+        message = self.message_vi if (vi and self.message_vi) else self.message
+        return f"{where}: {message}" if where else message
 
 
 class InputProblems(ValueError):
@@ -180,7 +188,7 @@ def component_scores(fw: Framework, responses: Mapping[str, Response]) -> dict[s
             points = (check_points(comp, resp.points) if resp.points is not None
                       else points_from_value(comp, resp.value))
         except InputError as exc:
-            problems.append(InputProblem(comp.code, str(exc)))
+            problems.append(InputProblem(comp.code, exc.en, message_vi=exc.vi))
             continue
         status = "estimate" if comp.measured_by == "ministry" else "answered"
         scores[comp.code] = ComponentScore(comp.code, points, comp.max_points, status)

@@ -51,6 +51,7 @@ class ImportProblem:
     code: str = ""
     key: str = ""
     params: dict = field(default_factory=dict, compare=False, hash=False)
+    message_vi: str = ""  # a rule's own message in Vietnamese (messages with a key come from config/i18n.yaml)
 
     def text(self, lang: str = "en") -> str:
         where = [self.file]
@@ -61,7 +62,8 @@ class ImportProblem:
         if self.code:
             where.append(t("excel.where_component", lang, code=self.code))
         params = {k: fmt_number(v, lang, 1) if isinstance(v, float) else v for k, v in self.params.items()}
-        message = t(f"excel.err_{self.key}", lang, **params) if self.key else self.message
+        own = self.message_vi if (lang != "en" and self.message_vi) else self.message
+        message = t(f"excel.err_{self.key}", lang, **params) if self.key else own
         return f"{', '.join(where)}: {message}"
 
     def __str__(self) -> str:
@@ -289,7 +291,7 @@ def _flat_rows(data: bytes, name: str) -> list[_Row]:
     try:
         raw = read_rows(data, name)
     except InputProblems as exc:
-        raise ImportRefused([ImportProblem(name, p.message) for p in exc.problems]) from None
+        raise ImportRefused([ImportProblem(name, p.message, message_vi=p.message_vi) for p in exc.problems]) from None
     columns = set().union(*(r.keys() for r in raw)) if raw else set()
     if raw and ("code" not in columns or not ({"value", "points"} & columns)):
         raise ImportRefused([_problem(name, "columns", columns=sorted(c for c in columns if c))])
@@ -354,7 +356,7 @@ def read_upload(fw: Framework, data: bytes, name: str) -> dict[str, Response]:
             elif points is not None:
                 points = check_points(comp, points)
         except InputError as exc:
-            problems.append(ImportProblem(name, str(exc), code=code, **where))
+            problems.append(ImportProblem(name, exc.en, code=code, message_vi=exc.vi, **where))
             continue
         responses[code] = Response(code, value=value, points=points,
                                    evidence="" if is_blank(c.get("evidence")) else str(c["evidence"]).strip(),

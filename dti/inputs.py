@@ -26,7 +26,8 @@ def _rows_from_csv(data: bytes, name: str) -> list[dict[str, Any]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise InputProblems([InputProblem("", "is not UTF-8 text; save the CSV as UTF-8", file=name)]) from None
+        raise InputProblems([InputProblem("", "is not UTF-8 text; save the CSV as UTF-8", file=name,
+                                          message_vi="không phải văn bản UTF-8; hãy lưu tệp CSV dạng UTF-8")]) from None
     reader = csv.DictReader(io.StringIO(text))
     return [{(k or "").strip().lower(): v for k, v in row.items()} for row in reader]
 
@@ -38,7 +39,9 @@ def _rows_from_xlsx(data: bytes, name: str) -> list[dict[str, Any]]:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many types for a non-workbook; all mean the same to the user
         raise InputProblems([InputProblem("", "is not an Excel workbook (.xlsx); save it as .xlsx or CSV",
-                                          file=name)]) from None
+                                          file=name,
+                                          message_vi="không phải tệp Excel (.xlsx); hãy lưu dạng .xlsx hoặc CSV")]) \
+            from None
     rows: list[dict[str, Any]] = []
     for ws in wb.worksheets:
         it = ws.iter_rows(values_only=True)
@@ -53,7 +56,9 @@ def _rows_from_xlsx(data: bytes, name: str) -> list[dict[str, Any]]:
     wb.close()
     if not rows:
         raise InputProblems([InputProblem("", "has no sheet with a 'code' column; add columns code and value "
-                                          "(or points)", file=name)])
+                                          "(or points)", file=name,
+                                          message_vi="không có trang tính nào có cột 'code'; hãy thêm cột code và "
+                                                     "value (hoặc points)")])
     return rows
 
 
@@ -61,19 +66,25 @@ def _rows_from_json(data: bytes, name: str) -> list[dict[str, Any]]:
     try:
         doc = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputProblems([InputProblem("", f"is not valid JSON ({exc}); fix the file", file=name)]) from None
+        raise InputProblems([InputProblem("", f"is not valid JSON ({exc}); fix the file", file=name,
+                                          message_vi=f"không phải JSON hợp lệ ({exc}); hãy sửa tệp")]) from None
     if isinstance(doc, dict) and isinstance(doc.get("responses"), list):
         doc = doc["responses"]
     if not isinstance(doc, list) or not all(isinstance(r, dict) for r in doc):
         raise InputProblems([InputProblem("", 'must be a list of objects like {"code": "1.1", "value": "full"}, '
-                                          'or {"responses": [...]}', file=name)])
+                                          'or {"responses": [...]}', file=name,
+                                          message_vi='phải là danh sách đối tượng như {"code": "1.1", "value": '
+                                                     '"full"}, hoặc {"responses": [...]}')])
     return [{str(k).lower(): v for k, v in r.items()} for r in doc]
 
 
 def read_rows(data: bytes, name: str) -> list[dict[str, Any]]:
     if len(data) > MAX_INPUT_BYTES:
         raise InputProblems([InputProblem("", f"is {len(data) / 1e6:.1f} MB, over the {MAX_INPUT_BYTES // 10**6} MB "
-                                          "limit; split it or remove unused sheets", file=name)])
+                                          "limit; split it or remove unused sheets", file=name,
+                                          message_vi=f"nặng {len(data) / 1e6:.1f} MB, quá giới hạn "
+                                                     f"{MAX_INPUT_BYTES // 10**6} MB; hãy tách tệp hoặc xoá các "
+                                                     "trang không dùng")])
     suffix = Path(name).suffix.lower()
     if suffix == ".csv":
         return _rows_from_csv(data, name)
@@ -82,7 +93,8 @@ def read_rows(data: bytes, name: str) -> list[dict[str, Any]]:
     if suffix == ".json":
         return _rows_from_json(data, name)
     raise InputProblems([InputProblem("", f"has the extension {suffix or '(none)'!r}; use .csv, .xlsx or .json",
-                                      file=name)])
+                                      file=name, message_vi=f"có phần mở rộng {suffix or '(không có)'!r}; "
+                                                            "hãy dùng .csv, .xlsx hoặc .json")])
 
 
 def _blank(v: Any) -> bool:
@@ -96,24 +108,30 @@ def responses_from_rows(fw: Framework, rows: Iterable[dict[str, Any]], name: str
     problems: list[InputProblem] = []
     if not rows:
         raise InputProblems([InputProblem("", "has no rows; add one row per component with code and value",
-                                          file=name)])
+                                          file=name, message_vi="không có dòng nào; hãy thêm mỗi chỉ số thành "
+                                                                "phần một dòng với code và value")])
     columns = set().union(*(r.keys() for r in rows))
     if "code" not in columns or not ({"value", "points"} & columns):
         raise InputProblems([InputProblem("", f"needs columns 'code' and 'value' (or 'points'); it has "
-                                          f"{sorted(c for c in columns if c)}", file=name)])
+                                          f"{sorted(c for c in columns if c)}", file=name,
+                                          message_vi="cần các cột 'code' và 'value' (hoặc 'points'); tệp có "
+                                                     f"{sorted(c for c in columns if c)}")])
     responses: dict[str, Response] = {}
     rows_of: dict[str, int] = {}
     for i, row in enumerate(rows, start=first_row):
         code = "" if _blank(row.get("code")) else str(row["code"]).strip()
         if not code:
-            problems.append(InputProblem("?", "has no code; write the component code, e.g. 1.1", row=i, file=name))
+            problems.append(InputProblem("?", "has no code; write the component code, e.g. 1.1", row=i, file=name,
+                                         message_vi="thiếu mã; hãy ghi mã chỉ số thành phần, ví dụ 1.1"))
             continue
         if code not in fw.component_by_code:
-            problems.append(InputProblem(code, f"is not a component of {fw.id}; check the code", row=i, file=name))
+            problems.append(InputProblem(code, f"is not a component of {fw.id}; check the code", row=i, file=name,
+                                         message_vi=f"không phải chỉ số thành phần của {fw.id}; hãy kiểm tra mã"))
             continue
         if code in responses:
             problems.append(InputProblem(code, f"appears again (first on row {rows_of[code]}); keep one row",
-                                         row=i, file=name))
+                                         row=i, file=name, message_vi=f"bị lặp lại (lần đầu ở dòng {rows_of[code]}); "
+                                                                      "hãy giữ một dòng"))
             continue
         value = None if _blank(row.get("value")) else row.get("value")
         raw_points = None if _blank(row.get("points")) else row.get("points")
@@ -124,7 +142,8 @@ def responses_from_rows(fw: Framework, rows: Iterable[dict[str, Any]], name: str
     try:
         component_scores(fw, responses)
     except InputProblems as exc:
-        problems += [InputProblem(p.code, p.message, row=rows_of.get(p.code), file=name) for p in exc.problems]
+        problems += [InputProblem(p.code, p.message, row=rows_of.get(p.code), file=name, message_vi=p.message_vi)
+                     for p in exc.problems]
     if problems:
         raise InputProblems(problems)
     return responses

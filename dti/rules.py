@@ -17,12 +17,33 @@ NO = {"no", "n", "false", "0", "không", "khong", "chưa", "chua", "chưa đạt
 
 
 class InputError(ValueError):
-    """An input that cannot be read for a component; the message says what to write instead."""
+    """An input that cannot be read for a component; the message says what to write instead.
+
+    ``str()`` is the English message (CLI, logs); ``text(lang)`` gives the Vietnamese one in the UI.
+    """
+
+    def __init__(self, en: str, vi: str | None = None):
+        super().__init__(en)
+        self.en, self.vi = en, vi or en
+
+    def text(self, lang: str) -> str:
+        return self.en if lang == "en" else self.vi
+
+
+# What a number is, in the messages: English → Vietnamese.
+_WHAT_VI = {"value": "giá trị", "count": "số lần", "points": "điểm", "a": "a", "b": "b"}
+
+
+def _what_vi(what: str) -> str:
+    if what.startswith("part "):
+        return "phần " + what[5:]
+    return _WHAT_VI.get(what, what)
 
 
 def _number(value: Any, what: str = "value") -> float:
     if isinstance(value, bool):
-        raise InputError(f"{what} {value!r} is not a number; write a number such as 3")
+        raise InputError(f"{what} {value!r} is not a number; write a number such as 3",
+                         f"{_what_vi(what)} {value!r} không phải là số; hãy nhập một số, ví dụ 3")
     if isinstance(value, (int, float)):
         number = float(value)
     else:
@@ -33,9 +54,11 @@ def _number(value: Any, what: str = "value") -> float:
         try:
             number = float(text)
         except ValueError:
-            raise InputError(f"{what} {str(value)!r} is not a number; write a number such as 3") from None
+            raise InputError(f"{what} {str(value)!r} is not a number; write a number such as 3",
+                             f"{_what_vi(what)} {str(value)!r} không phải là số; hãy nhập một số, ví dụ 3") from None
     if not math.isfinite(number):
-        raise InputError(f"{what} {value!r} is not a finite number; write a number such as 3")
+        raise InputError(f"{what} {value!r} is not a finite number; write a number such as 3",
+                         f"{_what_vi(what)} {value!r} không phải là số hữu hạn; hãy nhập một số, ví dụ 3")
     return number
 
 
@@ -60,7 +83,8 @@ def points_from_value(component: Component, value: Any) -> float:
             return top
         if text in NO:
             return 0.0
-        raise InputError(f"{str(value)!r} is not yes or no; write có/không (yes/no)")
+        raise InputError(f"{str(value)!r} is not yes or no; write có/không (yes/no)",
+                         f"{str(value)!r} không phải có hay không; hãy ghi có hoặc không")
     if rule.type == "levels":
         level = find_level(component, value)
         return level.share * top
@@ -72,7 +96,8 @@ def points_from_value(component: Component, value: Any) -> float:
     if rule.type == "stepped":
         count = _number(value, "count")
         if count < 0:
-            raise InputError(f"count {count:g} is negative; write a count ≥ 0")
+            raise InputError(f"count {count:g} is negative; write a count ≥ 0",
+                             f"số lần {count:g} là số âm; hãy nhập số lần ≥ 0")
         reached = [s.share for s in rule.steps if count >= s.min]
         return (max(reached) if reached else 0.0) * top
     if rule.type == "parts":
@@ -84,10 +109,13 @@ def points_from_value(component: Component, value: Any) -> float:
 def check_points(component: Component, value: Any) -> float:
     points = _number(value, "points")
     if points < 0:
-        raise InputError(f"points {points:g} are negative; write points from 0 to {component.max_points:g}")
+        raise InputError(f"points {points:g} are negative; write points from 0 to {component.max_points:g}",
+                         f"điểm {points:g} là số âm; hãy nhập điểm từ 0 đến {component.max_points:g}")
     if points > component.max_points + 1e-9:
         raise InputError(f"points {points:g} are over the maximum {component.max_points:g}; "
-                         f"write points from 0 to {component.max_points:g}")
+                         f"write points from 0 to {component.max_points:g}",
+                         f"điểm {points:g} vượt mức tối đa {component.max_points:g}; "
+                         f"hãy nhập điểm từ 0 đến {component.max_points:g}")
     return points
 
 
@@ -97,7 +125,8 @@ def find_level(component: Component, value: Any):
         if text in (level.key.lower(), level.label_vi.lower(), level.label_en.lower()):
             return level
     keys = ", ".join(level.key for level in component.rule.levels)
-    raise InputError(f"{str(value)!r} is not a level of this component; write one of: {keys}")
+    raise InputError(f"{str(value)!r} is not a level of this component; write one of: {keys}",
+                     f"{str(value)!r} không phải là một mức của chỉ số này; hãy ghi một trong: {keys}")
 
 
 def ratio_parts(value: Any) -> tuple[float, float]:
@@ -109,10 +138,12 @@ def ratio_parts(value: Any) -> tuple[float, float]:
     elif isinstance(value, str) and "/" in value:
         a, b = value.split("/", 1)
     else:
-        raise InputError(f"{str(value)!r} is not a ratio; write achieved/required, e.g. 45/60")
+        raise InputError(f"{str(value)!r} is not a ratio; write achieved/required, e.g. 45/60",
+                         f"{str(value)!r} không phải là tỷ lệ; hãy ghi số đạt/số phải đạt, ví dụ 45/60")
     a_num, b_num = _number(a, "a"), _number(b, "b")
     if a_num < 0 or b_num < 0:
-        raise InputError(f"ratio {a_num:g}/{b_num:g} has a negative part; write counts ≥ 0, e.g. 45/60")
+        raise InputError(f"ratio {a_num:g}/{b_num:g} has a negative part; write counts ≥ 0, e.g. 45/60",
+                         f"tỷ lệ {a_num:g}/{b_num:g} có số âm; hãy nhập các số ≥ 0, ví dụ 45/60")
     return a_num, b_num
 
 
@@ -133,13 +164,16 @@ def parts_met(component: Component, value: Any) -> dict[str, float]:
     for key, share in items:
         if key not in keys:
             raise InputError(f"{key!r} is not a part of this component; use parts {sorted(keys)}, "
-                             f"e.g. {next(iter(sorted(keys)))};…")
+                             f"e.g. {next(iter(sorted(keys)))};…",
+                             f"{key!r} không phải là một phần của chỉ số này; hãy dùng các phần {sorted(keys)}, "
+                             f"ví dụ {next(iter(sorted(keys)))};…")
         if isinstance(share, bool):
             fraction = 1.0 if share else 0.0
         else:
             fraction = _number(share, f"part {key}")
         if not 0 <= fraction <= 1:
-            raise InputError(f"part {key} = {fraction:g} is out of range; write a share from 0 to 1")
+            raise InputError(f"part {key} = {fraction:g} is out of range; write a share from 0 to 1",
+                             f"phần {key} = {fraction:g} nằm ngoài khoảng; hãy nhập tỷ lệ từ 0 đến 1")
         met[key] = fraction
     return met
 

@@ -63,7 +63,7 @@ def points_for_value(fw: Framework, code: str, value) -> float:
     try:
         return points_from_value(comp, value)
     except InputError as exc:
-        raise InputProblems([InputProblem(code, str(exc))]) from None
+        raise InputProblems([InputProblem(code, exc.en, message_vi=exc.vi)]) from None
 
 
 def check(fw: Framework, scenario: Scenario) -> None:
@@ -80,7 +80,7 @@ def check(fw: Framework, scenario: Scenario) -> None:
         try:
             check_points(comp, pts)
         except InputError as exc:
-            problems.append(InputProblem(code, str(exc)))
+            problems.append(InputProblem(code, exc.en, message_vi=exc.vi))
     for code, value in scenario.main_values.items():
         main = fw.main_index_by_code.get(code)
         if main is None or not main.scored:

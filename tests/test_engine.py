@@ -110,3 +110,16 @@ def test_batch_path_agrees_with_the_engine(fw2022):
     responses = {c: Response(c, points=float(p)) for c, p in zip(scorer.component_codes, points[3])}
     assert from_points.dti[3] == pytest.approx(score(fw2022, responses).dti)
     np.testing.assert_allclose(scorer.dti_from_main_values(values), batch.dti)
+
+
+def test_problems_read_in_vietnamese_and_english(fw_all_rules):
+    from dti.inputs import responses_from_bytes
+
+    with pytest.raises(InputProblems) as exc:
+        responses_from_bytes(fw_all_rules, b"code,value\n1.3,many\n9.9,1\n", "so-lieu.csv")
+    unknown, bad_count = exc.value.problems  # row checks first, then each answer through its rule
+    assert bad_count.text("vi") == ("so-lieu.csv, dòng 2, chỉ số 1.3: số lần 'many' không phải là số; "
+                                    "hãy nhập một số, ví dụ 3")
+    assert str(bad_count) == "so-lieu.csv, row 2, component 1.3: count 'many' is not a number; write a number such as 3"
+    assert unknown.text("vi") == ("so-lieu.csv, dòng 3, chỉ số 9.9: không phải chỉ số thành phần của all-rules; "
+                                  "hãy kiểm tra mã")

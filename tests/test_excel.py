@@ -201,7 +201,7 @@ def test_exports_neutralise_cells_a_spreadsheet_would_run(store, fw_all_rules, d
     assert excel.neutralise(12) == 12 and excel.neutralise("Quyết định") == "Quyết định"
 
 
-def test_problems_are_told_in_vietnamese_with_the_rules_own_message_kept(fw_all_rules):
+def test_problems_are_told_in_vietnamese_rule_messages_too(fw_all_rules):
     data = _xlsx([["code", "value"], ["1.1", "=A1"], ["9.9", "full"], ["1.3", "bốn"]], "Số liệu")
     with pytest.raises(ImportRefused) as exc:
         read_upload(fw_all_rules, data, "so.xlsx")
@@ -209,7 +209,8 @@ def test_problems_are_told_in_vietnamese_with_the_rules_own_message_kept(fw_all_
         "so.xlsx, trang 'Số liệu', dòng 2, chỉ số 1.1: ô B2 (value) chứa công thức '=A1'; hãy nhập chính giá trị",
         "so.xlsx, trang 'Số liệu', dòng 3, chỉ số 9.9: không phải chỉ số thành phần của all-rules; kiểm tra lại mã "
         "(ví dụ 2.4)",
-        "so.xlsx, trang 'Số liệu', dòng 4, chỉ số 1.3: count 'bốn' is not a number; write a number such as 3"]
+        "so.xlsx, trang 'Số liệu', dòng 4, chỉ số 1.3: số lần 'bốn' không phải là số; hãy nhập một số, ví dụ 3"]
+    assert exc.value.problems[-1].text("en").endswith("count 'bốn' is not a number; write a number such as 3")
     with pytest.raises(ImportRefused) as big:
         read_upload(fw_all_rules, b"x" * (excel.MAX_UPLOAD_BYTES + 1), "lon.csv")
     assert big.value.problems[0].text("vi") == ("lon.csv: nặng 10,5 MB, quá giới hạn 10 MB; xoá các trang không dùng "

@@ -80,7 +80,7 @@ def test_out_of_range_value_shows_the_engines_message_at_the_field_and_is_not_sa
     assert_clean(at)
     with pytest.raises(InputError) as engine_error:
         points_from_value(fw_all_rules.component_by_code["2.3"], 12)
-    assert [e.value for e in at.error] == [f"Chưa lưu giá trị này: {engine_error.value}"]
+    assert [e.value for e in at.error] == [f"Chưa lưu giá trị này: {engine_error.value.text('vi')}"]
     assert metric(at, "Đã trả lời") == "0/3"
     # Fixing the value clears the message and saves it.
     at.number_input(key="c_2.3_value").set_value(10).run()
@@ -91,9 +91,9 @@ def test_out_of_range_value_shows_the_engines_message_at_the_field_and_is_not_sa
 def test_half_a_ratio_or_a_negative_count_is_explained_not_saved(all_rules_app):
     at = all_rules_app
     at.number_input(key="c_1.2_a").set_value(5).run()
-    assert any("enter both a and b" in e.value for e in at.error)
+    assert any("hãy nhập cả a và b" in e.value for e in at.error)
     at.number_input(key="c_1.3_value").set_value(-2).run()
-    assert any("negative" in e.value and "1.3" not in e.value for e in at.error)
+    assert any("số âm" in e.value and "1.3" not in e.value for e in at.error)
     assert metric(at, "Đã trả lời") == "0/3"
 
 
@@ -131,7 +131,7 @@ def test_upload_replaces_the_assessment_only_when_every_row_is_good(fw2022):
     problems = [e.value for e in at.error]
     assert problems and "bad.csv" in problems[0] and "2 " in problems[0]
     listed = " ".join(m.value for m in at.markdown)
-    assert "row 3" in listed and "1.2" in listed and "9.99" in listed
+    assert "dòng 3" in listed and "1.2" in listed and "9.99" in listed
     assert metric(at, "Đã trả lời") == "0/10"  # nothing half-loaded
 
     good = b"code,value,evidence\n1.1,deputy,QD 12/2023\n1.3,co,\n"

@@ -15,6 +15,7 @@ from dti.framework import Component, Framework, MainIndex
 from dti.i18n import fmt_number, fmt_points, name, t
 from dti.rules import InputError
 from ui import forms, state, widgets
+from ui import lang as ui_lang
 
 
 def tab_label(m: MainIndex, lang: str) -> str:
@@ -31,7 +32,7 @@ def save_component(comp: Component) -> None:
     try:
         response = forms.response_from_widgets(comp, values)
     except InputError as exc:
-        st.session_state[error_key(comp.code)] = str(exc)
+        st.session_state[error_key(comp.code)] = exc.text(ui_lang.current())
         return
     st.session_state.pop(error_key(comp.code), None)
     state.set_response(comp.code, response)

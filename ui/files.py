@@ -13,6 +13,7 @@ from dti.engine import InputProblems, Response
 from dti.framework import Framework
 from dti.i18n import t
 from dti.inputs import responses_from_bytes, responses_to_rows
+from ui import lang as ui_lang
 from ui import state
 
 UPLOAD_KEY = "a_upload"
@@ -55,7 +56,8 @@ def _on_upload(fw: Framework) -> None:
     try:
         responses = responses_from_bytes(fw, uploaded.getvalue(), uploaded.name)
     except InputProblems as exc:
-        st.session_state[UPLOAD_MESSAGE_KEY] = ("error", uploaded.name, [str(p) for p in exc.problems])
+        lang = ui_lang.current()
+        st.session_state[UPLOAD_MESSAGE_KEY] = ("error", uploaded.name, [p.text(lang) for p in exc.problems])
         return
     refused = state.replace_responses(responses)
     if refused:

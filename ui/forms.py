@@ -108,7 +108,7 @@ def response_from_widgets(comp: Component, values: dict[str, Any]) -> Response |
         if a is not None and b is not None:
             value = f"{_plain(a)}/{_plain(b)}"
         elif a is not None or b is not None:
-            raise IncompleteAnswer("enter both a and b")
+            raise IncompleteAnswer("enter both a and b", "hãy nhập cả a và b")
     elif rule.type == "parts":
         chosen = [p.key for p in rule.parts if values.get(key(code, f"part_{p.key}"))]
         if chosen:

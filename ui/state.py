@@ -236,7 +236,8 @@ def set_response(code: str, response: Response | None) -> None:
         _refused(code, t("storage.viewer_readonly" if actor.role == "viewer" else "storage.denied", lang, code=code))
         return
     except InputProblems as exc:
-        st.session_state[forms.key(code, "error")] = "; ".join(p.message for p in exc.problems)
+        st.session_state[forms.key(code, "error")] = "; ".join(
+            p.message_vi if lang != "en" and p.message_vi else p.message for p in exc.problems)
         return
     seen[(assessment_id, code)] = saved.version
 

@@ -412,14 +412,14 @@ class Store:
         try:
             return points_from_value(comp, value)
         except InputError as exc:
-            raise InputProblems([InputProblem(code, str(exc))]) from None
+            raise InputProblems([InputProblem(code, exc.en, message_vi=exc.vi)]) from None
 
     def _checked_points(self, fw: Framework, code: str, points: Any) -> float:
         self._points(fw, code, None)  # an unknown code is refused first
         try:
             return check_points(fw.component_by_code[code], points)
         except InputError as exc:
-            raise InputProblems([InputProblem(code, str(exc))]) from None
+            raise InputProblems([InputProblem(code, exc.en, message_vi=exc.vi)]) from None
 
     def save_response(self, actor: Actor, assessment_id: int, code: str, base_version: int,
                       **changes: Any) -> StoredResponse:
@@ -492,7 +492,7 @@ class Store:
             try:
                 points = check_points(comp, points)
             except InputError as exc:
-                raise InputProblems([InputProblem(code, str(exc))]) from None
+                raise InputProblems([InputProblem(code, exc.en, message_vi=exc.vi)]) from None
         with self._session.begin() as s:
             current = s.scalar(select(ResponseRecord).where(ResponseRecord.assessment_id == assessment_id,
                                                             ResponseRecord.component_code == code))

@@ -136,6 +136,22 @@ def wait_for_app(page, timeout_ms: int = 30_000) -> None:
         page.wait_for_function(RUNNING_JS, timeout=timeout_ms)
 
 
+def answer_box(page, code: str):
+    """The answer widget of a component on the self-assessment page (Streamlit's CSS class: dots become dashes)."""
+    return page.locator(".st-key-" + f"c_{code}_value".replace(".", "-"))
+
+
+def choose_level(page, code: str, label: str) -> None:
+    """Pick the level starting with ``label`` in a component's select box and wait for the autosave rerun."""
+    box = answer_box(page, code)
+    option = page.get_by_role("option", name=re.compile("^" + re.escape(label)))
+    box.get_by_role("combobox").click()
+    if not option.is_visible():  # a click landing during a rerun only focuses the box; open the list
+        box.get_by_role("button", name="Open").click()
+    option.click()
+    wait_for_app(page)
+
+
 def save_screenshot(page, name: str, full_page: bool = True) -> Path:
     """Save a PNG into test-artifacts/ (git-ignored) and return its path."""
     ARTIFACTS.mkdir(exist_ok=True)

@@ -3,14 +3,12 @@ main index on the results page, switch to English. Screenshots go to test-artifa
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from dti import registry
 from dti.engine import Response, score
 from dti.i18n import fmt_number
-from tests.browser.conftest import start_streamlit, stop, wait_for_app
+from tests.browser.conftest import choose_level, start_streamlit, stop, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -28,24 +26,9 @@ def own_server(tmp_path_factory):
 ANSWERS = {"1": [("1.1", "top_leader"), ("1.2", "vice")], "2": [("2.1", "full"), ("2.2", "half"), ("2.3", "some")]}
 
 
-def css_key(key: str) -> str:
-    """Streamlit's CSS class of a keyed widget: dots become dashes (st-key-c_1-1_value)."""
-    return ".st-key-" + key.replace(".", "-")
-
-
 def metric_value(page, label: str) -> str:
     metric = page.locator('[data-testid="stMetric"]', has_text=label).first
     return metric.locator('[data-testid="stMetricValue"]').inner_text().strip()
-
-
-def choose_level(page, code: str, label: str) -> None:
-    box = page.locator(css_key(f"c_{code}_value"))
-    option = page.get_by_role("option", name=re.compile("^" + re.escape(label)))
-    box.get_by_role("combobox").click()
-    if not option.is_visible():  # a click landing during a rerun only focuses the box; open the list
-        box.get_by_role("button", name="Open").click()
-    option.click()
-    wait_for_app(page)
 
 
 def test_answer_two_main_indices_see_estimate_and_weakest_then_english(own_server, page, screenshot):

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from dti import registry
 from dti.storage import Store
-from tests.browser.conftest import save_screenshot, start_streamlit, stop, wait_for_app
+from tests.browser.conftest import answer_box, choose_level, save_screenshot, start_streamlit, stop, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -20,20 +20,6 @@ ANSWERS = {"1.1": "deputy", "1.2": "chair"}
 
 def level_label(fw, code: str, key: str) -> str:
     return next(lv.label_vi for lv in fw.component_by_code[code].rule.levels if lv.key == key)
-
-
-def answer_box(page, code: str):
-    return page.locator(".st-key-" + f"c_{code}_value".replace(".", "-"))
-
-
-def choose_level(page, code: str, label: str) -> None:
-    box = answer_box(page, code)
-    option = page.get_by_role("option", name=re.compile("^" + re.escape(label)))
-    box.get_by_role("combobox").click()
-    if not option.is_visible():  # a click landing during a rerun only focuses the box; open the list
-        box.get_by_role("button", name="Open").click()
-    option.click()
-    wait_for_app(page)
 
 
 def expect_answers_shown(page, fw) -> None:
@@ -105,7 +91,7 @@ def test_a_bad_excel_file_is_refused_with_its_rows_then_a_good_one_is_imported(t
         main = page.locator('[data-testid="stMain"]')
         expect(main).to_contain_text("Không nhập so-tt-loi.xlsx: 2 lỗi")
         expect(main).to_contain_text("dòng 4, chỉ số 1.2: ô F4 (value) chứa công thức '=A1'")
-        expect(main).to_contain_text("dòng 3, chỉ số 1.1: 'gần đủ' is not a level of this component")
+        expect(main).to_contain_text("dòng 3, chỉ số 1.1: 'gần đủ' không phải là một mức của chỉ số này")
         screenshot("persistence-4-bad-file")
         store = Store.open(url)
         assert store.stored(store.latest_assessment(fw.id).id) == {}  # nothing written

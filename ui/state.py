@@ -30,6 +30,8 @@ EDITION_KEY = "edition_id"
 ACTOR_KEY = "actor"  # the logged-in Actor (local accounts); single-user and OIDC modes derive it
 PERIOD_KEY = "period"  # (year, quarter) being assessed
 ASSESSMENT_KEY = "s_current_assessment"  # ((url, edition, year, quarter), AssessmentInfo) of the current period
+DATABASE_URL_KEY = "s_database_url"  # resolved once per session
+OIDC_KEY = "s_oidc"
 SEEN_KEY = "seen_versions"  # (assessment id, code) → version of the answer the form was filled from
 
 
@@ -79,12 +81,18 @@ def current_framework() -> Framework | None:
 
 
 def database_url() -> str:
-    """``database_url`` from Streamlit secrets, else DTI_DATABASE_URL, else the SQLite file in DTI_DATA_DIR."""
-    try:
-        secret = st.secrets.get("database_url")
-    except Exception:  # no secrets.toml at all: the embedded default
-        secret = None
-    return storage_db.database_url(secret)
+    """``database_url`` from Streamlit secrets, else DTI_DATABASE_URL, else the SQLite file in DTI_DATA_DIR.
+
+    Looked up once per browser session: reading st.secrets searches the secrets files, and every read or save
+    of an answer asks for the database.
+    """
+    if DATABASE_URL_KEY not in st.session_state:
+        try:
+            secret = st.secrets.get("database_url")
+        except Exception:  # no secrets.toml at all: the embedded default
+            secret = None
+        st.session_state[DATABASE_URL_KEY] = storage_db.database_url(secret)
+    return st.session_state[DATABASE_URL_KEY]
 
 
 def store() -> Store:
@@ -106,10 +114,12 @@ def _framework_for(edition_id: str) -> Framework:
 
 
 def oidc_configured() -> bool:
-    try:
-        return "auth" in st.secrets
-    except Exception:  # no secrets.toml: no OIDC
-        return False
+    if OIDC_KEY not in st.session_state:  # once per session, like database_url()
+        try:
+            st.session_state[OIDC_KEY] = "auth" in st.secrets
+        except Exception:  # no secrets.toml: no OIDC
+            st.session_state[OIDC_KEY] = False
+    return st.session_state[OIDC_KEY]
 
 
 def auth_mode() -> str:

@@ -17,6 +17,8 @@ from dti.rules import InputError
 from ui import forms, state, widgets
 from ui import lang as ui_lang
 
+SIDE_WIDTH = 210  # px: evidence and note beside the answer
+
 
 def tab_label(m: MainIndex, lang: str) -> str:
     return f"{m.code}. {m.name(lang)}"
@@ -97,15 +99,16 @@ def component_form(comp: Component, scored: ComponentScore, given: Response | No
     header = f"**{code}** {comp.name(lang)} {badge} · {points_text(scored, lang)}"
     help_text = f"{t('common.provisional_help', lang)}\n\n{comp.provenance.source}" if badge else None
     # One row per component: the answer (its label is the component's title, mark and points), evidence, note.
-    # Few elements per component keeps a rerun close to the cost of a plain page with the same inputs.
-    answer, evidence, note = st.columns([3, 1.3, 1.3], vertical_alignment="bottom")
-    with answer:
+    # A single horizontal container (one layout block, where columns need four) keeps a rerun close to the cost
+    # of a plain page with the same inputs; the answer stretches, evidence and note keep a fixed width and wrap
+    # below it on a narrow screen.
+    with st.container(horizontal=True, vertical_alignment="bottom"):
         answer_input(comp, initial, header, help_text, lang)
-    evidence.text_input(t("assessment.evidence", lang), initial[forms.key(code, "evidence")],
-                        key=forms.key(code, "evidence"), on_change=save_component, args=(comp,),
-                        placeholder=(comp.evidence_en if lang == "en" else comp.evidence_vi) or None)
-    note.text_input(t("assessment.note", lang), initial[forms.key(code, "note")], key=forms.key(code, "note"),
-                    on_change=save_component, args=(comp,))
+        st.text_input(t("assessment.evidence", lang), initial[forms.key(code, "evidence")],
+                      key=forms.key(code, "evidence"), on_change=save_component, args=(comp,), width=SIDE_WIDTH,
+                      placeholder=(comp.evidence_en if lang == "en" else comp.evidence_vi) or None)
+        st.text_input(t("assessment.note", lang), initial[forms.key(code, "note")], key=forms.key(code, "note"),
+                      on_change=save_component, args=(comp,), width=SIDE_WIDTH)
     if comp.measured_by == "ministry":
         st.caption(":material/info: " + t("assessment.ministry", lang))
     if given is not None and given.points is not None and comp.rule.type not in ("direct", "parts"):
@@ -141,10 +144,11 @@ def answer_input(comp: Component, initial: dict, header: str, help_text: str | N
     elif rule.type == "yes_no":
         yes_no = {forms.YES: t("assessment.yes", lang), forms.NO: t("assessment.no", lang)}
         st.radio(header, list(yes_no), format_func=yes_no.__getitem__, key=value_key, horizontal=True,
-                 help=help_text, index=_index(list(yes_no), initial[value_key]), **common)
+                 width="stretch", help=help_text, index=_index(list(yes_no), initial[value_key]), **common)
     elif rule.type == "ratio":
-        st.markdown(header, help=help_text)
-        a, b = st.columns(2)
+        box = st.container()  # the header above its two inputs, in the row beside evidence and note
+        box.markdown(header, help=help_text)
+        a, b = box.columns(2)
         for col, part in ((a, "a"), (b, "b")):
             col.number_input(name_of(rule, part, lang), value=initial[forms.key(code, part)], step=1.0,
                              key=forms.key(code, part), placeholder=part, **common)
@@ -154,9 +158,10 @@ def answer_input(comp: Component, initial: dict, header: str, help_text: str | N
         st.number_input(f"{header} ({unit}: {steps})", value=initial[value_key], step=1.0, key=value_key,
                         help=help_text, **common)
     elif rule.type == "parts":
-        st.markdown(header, help=help_text)
-        st.caption(t("assessment.parts_hint", lang))
-        cols = st.columns(len(rule.parts) + 1)
+        box = st.container()
+        box.markdown(header, help=help_text)
+        box.caption(t("assessment.parts_hint", lang))
+        cols = box.columns(len(rule.parts) + 1)
         for col, part in zip(cols, rule.parts):
             part_key = forms.key(code, f"part_{part.key}")
             col.checkbox(f"{name(part, lang)} ({part.share:.0%})", initial[part_key], key=part_key, **common)

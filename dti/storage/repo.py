@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Engine, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -361,7 +361,7 @@ class Store:
         except PermissionDenied:
             return False
 
-    def _check_can_edit(self, s: Session, actor: Actor, assessment_id: int, code: str) -> None:
+    def _check_can_edit(self, s: Session | Connection, actor: Actor, assessment_id: int, code: str) -> None:
         if actor.role == "viewer":
             raise PermissionDenied(actor, code, "a viewer account can read but not change answers")
         if actor.role == "agency":
@@ -443,42 +443,48 @@ class Store:
                 changes["value"], changes["points"] = None, self._checked_points(fw, code, changes["points"])
             else:
                 changes["value"], changes["points"] = value, self._points(fw, code, value)
-        with self._session.begin() as s:
-            self._check_can_edit(s, actor, assessment_id, code)
-            current = s.scalar(select(ResponseRecord).where(ResponseRecord.assessment_id == assessment_id,
-                                                            ResponseRecord.component_code == code))
+        # One Core transaction, no ORM objects: this runs on every autosave. RETURNING hands back the row as
+        # stored, so the saved answer is not read again.
+        with self.engine.begin() as conn:
+            self._check_can_edit(conn, actor, assessment_id, code)
+            row = conn.execute(select(ResponseRecord.id, *_RESPONSE_COLUMNS).where(
+                ResponseRecord.assessment_id == assessment_id, ResponseRecord.component_code == code)).first()
+            current = StoredResponse(*row[1:]) if row else None
             if current is not None and current.version != base_version:
-                raise ConflictError(code, base_version, _stored(current))
+                raise ConflictError(code, base_version, current)
             new_version = current.version + 1 if current else 1
             before = {k: getattr(current, k) if current else None for k in changes}
             diff = {k: [before[k], v] for k, v in changes.items() if before[k] != v}
             if current is not None and not diff:
-                return _stored(current)  # nothing changed (a rerun of the same form): no new version
+                return current  # nothing changed (a rerun of the same form): no new version
             if (current is None or current.status == "not_started") and "status" not in changes \
                     and not is_blank(changes.get("value")):
                 changes["status"] = diff.setdefault("status", ["not_started", "in_progress"])[1]
             now = _now()
+            saved = None
             if current is None:
                 values = {"evidence": "", "links": "", "note": "", "status": "not_started", "appraisal_note": "",
                           **changes}
                 try:
-                    s.execute(insert(ResponseRecord).values(assessment_id=assessment_id, component_code=code,
-                                                            updated_by=actor.username, updated_at=now, version=1,
-                                                            **values))
-                    s.flush()
+                    saved = conn.execute(insert(ResponseRecord).values(
+                        assessment_id=assessment_id, component_code=code, updated_by=actor.username, updated_at=now,
+                        version=1, **values).returning(*_RESPONSE_COLUMNS)).first()
                 except IntegrityError:  # another session inserted it first
-                    s.rollback()
-                    raise ConflictError(code, base_version, self.stored_response(assessment_id, code)) from None
+                    pass
             else:
-                done = s.execute(update(ResponseRecord).where(ResponseRecord.id == current.id,
-                                                              ResponseRecord.version == base_version)
-                                 .values(updated_by=actor.username, updated_at=now, version=new_version,
-                                         **changes))
-                if done.rowcount != 1:  # saved by someone else between our read and our write
-                    s.rollback()
-                    raise ConflictError(code, base_version, self.stored_response(assessment_id, code))
-            self._log(s, assessment_id, code, "save", diff, actor, now, new_version)
-        return self.stored_response(assessment_id, code)
+                saved = conn.execute(update(ResponseRecord).where(ResponseRecord.id == row[0],
+                                                                  ResponseRecord.version == base_version)
+                                     .values(updated_by=actor.username, updated_at=now, version=new_version,
+                                             **changes).returning(*_RESPONSE_COLUMNS)).first()
+            if saved is None:  # saved by someone else between our read and our write
+                conn.rollback()
+            else:
+                conn.execute(insert(HistoryRecord).values(assessment_id=assessment_id, component_code=code,
+                                                          action="save", changes=diff, actor=actor.username, at=now,
+                                                          version=new_version))
+        if saved is None:
+            raise ConflictError(code, base_version, self.stored_response(assessment_id, code))
+        return StoredResponse(*saved)
 
     def set_appraisal(self, actor: Actor, assessment_id: int, code: str, points: float | None,
                       note: str = "") -> StoredResponse:

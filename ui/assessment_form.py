@@ -8,6 +8,8 @@ field with the engine's message beside it and is not saved.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import streamlit as st
 
 from dti.engine import ComponentScore, Response, score
@@ -95,19 +97,18 @@ def component_form(comp: Component, scored: ComponentScore, given: Response | No
     # Widgets take their first value from the stored answer as a parameter (never written into session state),
     # so Streamlit forgets the widgets of other main indices and a rerun stays as cheap as a plain page.
     initial = forms.widget_values(comp, given)
-    badge = widgets.provisional_badge(comp.provenance.status, lang)
-    header = f"**{code}** {comp.name(lang)} {badge} · {points_text(scored, lang)}"
-    help_text = f"{t('common.provisional_help', lang)}\n\n{comp.provenance.source}" if badge else None
+    texts = fixed_texts(comp, lang)
+    header = texts.title + points_text(scored, lang)
+    help_text = texts.help
     # One row per component: the answer (its label is the component's title, mark and points), evidence, note.
     # A single horizontal container (one layout block, where columns need four) keeps a rerun close to the cost
     # of a plain page with the same inputs; the answer stretches, evidence and note keep a fixed width and wrap
     # below it on a narrow screen.
     with st.container(horizontal=True, vertical_alignment="bottom"):
         answer_input(comp, initial, header, help_text, lang)
-        st.text_input(t("assessment.evidence", lang), initial[forms.key(code, "evidence")],
-                      key=forms.key(code, "evidence"), on_change=save_component, args=(comp,), width=SIDE_WIDTH,
-                      placeholder=(comp.evidence_en if lang == "en" else comp.evidence_vi) or None)
-        st.text_input(t("assessment.note", lang), initial[forms.key(code, "note")], key=forms.key(code, "note"),
+        st.text_input(texts.evidence, initial[forms.key(code, "evidence")], key=forms.key(code, "evidence"),
+                      on_change=save_component, args=(comp,), width=SIDE_WIDTH, placeholder=texts.evidence_hint)
+        st.text_input(texts.note, initial[forms.key(code, "note")], key=forms.key(code, "note"),
                       on_change=save_component, args=(comp,), width=SIDE_WIDTH)
     if comp.measured_by == "ministry":
         st.caption(":material/info: " + t("assessment.ministry", lang))
@@ -115,6 +116,46 @@ def component_form(comp: Component, scored: ComponentScore, given: Response | No
         st.caption(t("assessment.points_from_file", lang, points=fmt_points(given.points, lang)))
     if error_key(code) in st.session_state:
         st.error(t("assessment.not_saved", lang, problem=st.session_state[error_key(code)]))
+
+
+class FixedTexts(NamedTuple):
+    """What a component's row shows that depends only on the component and the language."""
+
+    title: str  # code, name and provisional mark, before the points
+    help: str | None
+    evidence: str
+    evidence_hint: str | None
+    note: str
+    options: list[str]  # level keys (levels rule), else empty
+    labels: dict[str, str]  # level key → name with its points
+    choose: str
+
+
+_FIXED: dict[tuple[int, str], tuple[Component, FixedTexts]] = {}
+
+
+def fixed_texts(comp: Component, lang: str) -> FixedTexts:
+    """Built once per component and language (a framework edition never changes once loaded), not on every rerun."""
+    found = _FIXED.get((id(comp), lang))
+    if found is not None and found[0] is comp:
+        return found[1]
+    badge = widgets.provisional_badge(comp.provenance.status, lang)
+    labels = {}
+    if comp.rule.type == "levels":
+        labels = {lv.key: f"{name(lv, lang)} ({fmt_points(lv.share * comp.max_points, lang)})"
+                  for lv in comp.rule.levels}
+    texts = FixedTexts(
+        title=f"**{comp.code}** {comp.name(lang)} {badge} · ",
+        help=f"{t('common.provisional_help', lang)}\n\n{comp.provenance.source}" if badge else None,
+        evidence=t("assessment.evidence", lang),
+        evidence_hint=(comp.evidence_en if lang == "en" else comp.evidence_vi) or None,
+        note=t("assessment.note", lang),
+        options=list(labels),
+        labels=labels,
+        choose=t("assessment.choose", lang),
+    )
+    _FIXED[(id(comp), lang)] = (comp, texts)  # the component is kept, so its id is never reused meanwhile
+    return texts
 
 
 def points_text(scored: ComponentScore, lang: str) -> str:
@@ -137,10 +178,9 @@ def answer_input(comp: Component, initial: dict, header: str, help_text: str | N
     common = {"on_change": save_component, "args": (comp,)}
     value_key = forms.key(code, "value")
     if rule.type == "levels":
-        labels = {lv.key: f"{name(lv, lang)} ({fmt_points(lv.share * comp.max_points, lang)})" for lv in rule.levels}
-        st.selectbox(header, list(labels), format_func=labels.__getitem__, key=value_key, help=help_text,
-                     index=_index(list(labels), initial[value_key]), placeholder=t("assessment.choose", lang),
-                     **common)
+        texts = fixed_texts(comp, lang)
+        st.selectbox(header, texts.options, format_func=texts.labels.__getitem__, key=value_key, help=help_text,
+                     index=_index(texts.options, initial[value_key]), placeholder=texts.choose, **common)
     elif rule.type == "yes_no":
         yes_no = {forms.YES: t("assessment.yes", lang), forms.NO: t("assessment.no", lang)}
         st.radio(header, list(yes_no), format_func=yes_no.__getitem__, key=value_key, horizontal=True,

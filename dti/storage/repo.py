@@ -252,8 +252,10 @@ class Store:
             return agency.id
 
     def agencies(self) -> list[AgencyInfo]:
-        with self._session() as s:
-            return [AgencyInfo(a.id, a.name, a.kind) for a in s.scalars(select(Agency).order_by(Agency.name))]
+        # Plain columns: the self-assessment page asks on every rerun (for its agency filter).
+        with self.engine.connect() as conn:
+            return [AgencyInfo(*r) for r in conn.execute(select(Agency.id, Agency.name, Agency.kind)
+                                                         .order_by(Agency.name))]
 
     def add_user(self, username: str, role: str, *, password_hash: str | None = None, agency_id: int | None = None,
                  display_name: str = "") -> int:

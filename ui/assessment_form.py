@@ -66,15 +66,15 @@ def main_index_form(fw: Framework, main_code: str, lang: str, only_unanswered: b
         responses = state.get_responses()
         result = score(fw, responses)
         agg = result.main_indices[main_code]
-        cols = st.columns(3)
-        if main_index.scored:
-            cols[0].metric(t("assessment.main_value", lang), fmt_number(agg.value, lang),
-                           help=t("assessment.main_value_help", lang))
-        else:
-            cols[0].metric(t("assessment.main_value", lang), t("assessment.not_scored_main", lang))
-        cols[1].metric(t("assessment.answered_here", lang), f"{agg.answered}/{agg.total}")
-        cols[2].metric(t("assessment.dti_estimate", lang), fmt_number(result.dti, lang),
-                       help=widgets.basis_caption(result, lang))
+        with st.container(horizontal=True):  # three equal metrics in one layout block
+            if main_index.scored:
+                st.metric(t("assessment.main_value", lang), fmt_number(agg.value, lang),
+                          help=t("assessment.main_value_help", lang), width="stretch")
+            else:
+                st.metric(t("assessment.main_value", lang), t("assessment.not_scored_main", lang), width="stretch")
+            st.metric(t("assessment.answered_here", lang), f"{agg.answered}/{agg.total}", width="stretch")
+            st.metric(t("assessment.dti_estimate", lang), fmt_number(result.dti, lang),
+                      help=widgets.basis_caption(result, lang), width="stretch")
         shown = 0
         for comp in main_index.components:
             if only_unanswered and comp.code in responses and responses[comp.code].is_answered:

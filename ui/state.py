@@ -58,8 +58,10 @@ def edition_ids() -> list[str]:
 
 
 def current_edition_id() -> str:
-    ids = edition_ids()
     chosen = st.session_state.get(EDITION_KEY)
+    if chosen is not None and chosen in editions()[0]:  # asked several times per run: no sorting when valid
+        return chosen
+    ids = edition_ids()
     if chosen not in ids:
         chosen = registry.DEFAULT_EDITION if registry.DEFAULT_EDITION in ids else (ids[0] if ids else "")
         st.session_state[EDITION_KEY] = chosen
@@ -186,10 +188,11 @@ def current_assessment() -> AssessmentInfo:
         st.warning(t("auth.login_first", ui_lang.current()))
         st.stop()
     year, quarter = current_period()
-    key = (database_url(), current_edition_id(), year, quarter)
+    edition_id = current_edition_id()
+    key = (database_url(), edition_id, year, quarter)
     found = st.session_state.get(ASSESSMENT_KEY)
     if found is None or found[0] != key:  # looked up (or created) once per period, not on every read
-        found = (key, store().assessment(current_edition_id(), year, quarter))
+        found = (key, store().assessment(edition_id, year, quarter))
         st.session_state[ASSESSMENT_KEY] = found
     return found[1]
 

@@ -7,12 +7,13 @@ value that is there now, an import is one transaction, and every change appends 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, Update, bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -179,6 +180,25 @@ _RESPONSE_COLUMNS = (ResponseRecord.component_code, ResponseRecord.value, Respon
                      ResponseRecord.updated_at, ResponseRecord.version)
 
 
+# Statements run on every rerun or autosave, built once: building a statement and its cache key costs more
+# than running it on SQLite.
+_STORED = select(*_RESPONSE_COLUMNS).where(ResponseRecord.assessment_id == bindparam("assessment_id"))
+_STORED_ONE = select(ResponseRecord.id, *_RESPONSE_COLUMNS).where(
+    ResponseRecord.assessment_id == bindparam("assessment_id"), ResponseRecord.component_code == bindparam("code"))
+_LOG = insert(HistoryRecord)
+_AGENCIES = select(Agency.id, Agency.name, Agency.kind).order_by(Agency.name)
+
+
+@functools.cache
+def _update_response(fields: tuple[str, ...]) -> Update:
+    """UPDATE of the given fields of one response, only if it is still at the version the editor started from."""
+    columns = ResponseRecord.__table__.c
+    return (update(ResponseRecord)
+            .where(ResponseRecord.id == bindparam("row_id"), ResponseRecord.version == bindparam("base_version"))
+            .values({f: bindparam(f"new_{f}", type_=columns[f].type) for f in fields})
+            .returning(*_RESPONSE_COLUMNS))
+
+
 def _stored(r: ResponseRecord) -> StoredResponse:
     return StoredResponse(r.component_code, r.value, r.points, r.evidence, r.links, r.note, r.status,
                           r.appraisal_points, r.appraisal_note, r.updated_by, r.updated_at, r.version)
@@ -254,8 +274,7 @@ class Store:
     def agencies(self) -> list[AgencyInfo]:
         # Plain columns: the self-assessment page asks on every rerun (for its agency filter).
         with self.engine.connect() as conn:
-            return [AgencyInfo(*r) for r in conn.execute(select(Agency.id, Agency.name, Agency.kind)
-                                                         .order_by(Agency.name))]
+            return [AgencyInfo(*r) for r in conn.execute(_AGENCIES)]
 
     def add_user(self, username: str, role: str, *, password_hash: str | None = None, agency_id: int | None = None,
                  display_name: str = "") -> int:
@@ -382,14 +401,13 @@ class Store:
     def stored(self, assessment_id: int) -> dict[str, StoredResponse]:
         # Plain columns, not ORM objects: this runs on every rerun of a page, and rows are read-only here.
         with self.engine.connect() as conn:
-            rows = conn.execute(select(*_RESPONSE_COLUMNS).where(ResponseRecord.assessment_id == assessment_id))
+            rows = conn.execute(_STORED, {"assessment_id": assessment_id})
             return {r[0]: StoredResponse(*r) for r in rows}
 
     def stored_response(self, assessment_id: int, code: str) -> StoredResponse | None:
         with self.engine.connect() as conn:
-            r = conn.execute(select(*_RESPONSE_COLUMNS).where(ResponseRecord.assessment_id == assessment_id,
-                                                              ResponseRecord.component_code == code)).first()
-            return StoredResponse(*r) if r else None
+            r = conn.execute(_STORED_ONE, {"assessment_id": assessment_id, "code": code}).first()
+            return StoredResponse(*r[1:]) if r else None
 
     def latest_assessment(self, edition_id: str) -> AssessmentInfo | None:
         with self._session() as s:
@@ -449,8 +467,7 @@ class Store:
         # stored, so the saved answer is not read again.
         with self.engine.begin() as conn:
             self._check_can_edit(conn, actor, assessment_id, code)
-            row = conn.execute(select(ResponseRecord.id, *_RESPONSE_COLUMNS).where(
-                ResponseRecord.assessment_id == assessment_id, ResponseRecord.component_code == code)).first()
+            row = conn.execute(_STORED_ONE, {"assessment_id": assessment_id, "code": code}).first()
             current = StoredResponse(*row[1:]) if row else None
             if current is not None and current.version != base_version:
                 raise ConflictError(code, base_version, current)
@@ -474,16 +491,15 @@ class Store:
                 except IntegrityError:  # another session inserted it first
                     pass
             else:
-                saved = conn.execute(update(ResponseRecord).where(ResponseRecord.id == row[0],
-                                                                  ResponseRecord.version == base_version)
-                                     .values(updated_by=actor.username, updated_at=now, version=new_version,
-                                             **changes).returning(*_RESPONSE_COLUMNS)).first()
+                new = {"updated_by": actor.username, "updated_at": now, "version": new_version, **changes}
+                saved = conn.execute(_update_response(tuple(sorted(new))),
+                                     {"row_id": row[0], "base_version": base_version,
+                                      **{f"new_{k}": v for k, v in new.items()}}).first()
             if saved is None:  # saved by someone else between our read and our write
                 conn.rollback()
             else:
-                conn.execute(insert(HistoryRecord).values(assessment_id=assessment_id, component_code=code,
-                                                          action="save", changes=diff, actor=actor.username, at=now,
-                                                          version=new_version))
+                conn.execute(_LOG, {"assessment_id": assessment_id, "component_code": code, "action": "save",
+                                    "changes": diff, "actor": actor.username, "at": now, "version": new_version})
         if saved is None:
             raise ConflictError(code, base_version, self.stored_response(assessment_id, code))
         return StoredResponse(*saved)

@@ -29,10 +29,21 @@ from ui import lang as ui_lang
 EDITION_KEY = "edition_id"
 ACTOR_KEY = "actor"  # the logged-in Actor (local accounts); single-user and OIDC modes derive it
 PERIOD_KEY = "period"  # (year, quarter) being assessed
-ASSESSMENT_KEY = "s_current_assessment"  # ((url, edition, year, quarter), AssessmentInfo) of the current period
-DATABASE_URL_KEY = "s_database_url"  # resolved once per session
-OIDC_KEY = "s_oidc"
+# What this module remembers for a browser session, in ONE session-state entry: Streamlit walks every entry of
+# st.session_state for every widget it draws, so each extra entry makes every rerun of a form slower.
+SESSION_KEY = "s_session"
+ASSESSMENT_KEY = "assessment"  # ((url, edition, year, quarter), AssessmentInfo) of the current period
+DATABASE_URL_KEY = "database_url"  # resolved once per session
+OIDC_KEY = "oidc"
 SEEN_KEY = "seen_versions"  # (assessment id, code) → version of the answer the form was filled from
+
+
+def _memo() -> dict:
+    """This session's entry of the module (see SESSION_KEY)."""
+    memo = st.session_state.get(SESSION_KEY)
+    if memo is None:
+        memo = st.session_state[SESSION_KEY] = {}
+    return memo
 
 
 def editions() -> tuple[dict[str, Framework], list[Problem]]:
@@ -88,13 +99,14 @@ def database_url() -> str:
     Looked up once per browser session: reading st.secrets searches the secrets files, and every read or save
     of an answer asks for the database.
     """
-    if DATABASE_URL_KEY not in st.session_state:
+    memo = _memo()
+    if DATABASE_URL_KEY not in memo:
         try:
             secret = st.secrets.get("database_url")
         except Exception:  # no secrets.toml at all: the embedded default
             secret = None
-        st.session_state[DATABASE_URL_KEY] = storage_db.database_url(secret)
-    return st.session_state[DATABASE_URL_KEY]
+        memo[DATABASE_URL_KEY] = storage_db.database_url(secret)
+    return memo[DATABASE_URL_KEY]
 
 
 def store() -> Store:
@@ -116,12 +128,13 @@ def _framework_for(edition_id: str) -> Framework:
 
 
 def oidc_configured() -> bool:
-    if OIDC_KEY not in st.session_state:  # once per session, like database_url()
+    memo = _memo()
+    if OIDC_KEY not in memo:  # once per session, like database_url()
         try:
-            st.session_state[OIDC_KEY] = "auth" in st.secrets
+            memo[OIDC_KEY] = "auth" in st.secrets
         except Exception:  # no secrets.toml: no OIDC
-            st.session_state[OIDC_KEY] = False
-    return st.session_state[OIDC_KEY]
+            memo[OIDC_KEY] = False
+    return memo[OIDC_KEY]
 
 
 def auth_mode() -> str:
@@ -190,10 +203,10 @@ def current_assessment() -> AssessmentInfo:
     year, quarter = current_period()
     edition_id = current_edition_id()
     key = (database_url(), edition_id, year, quarter)
-    found = st.session_state.get(ASSESSMENT_KEY)
+    found = _memo().get(ASSESSMENT_KEY)
     if found is None or found[0] != key:  # looked up (or created) once per period, not on every read
         found = (key, store().assessment(edition_id, year, quarter))
-        st.session_state[ASSESSMENT_KEY] = found
+        _memo()[ASSESSMENT_KEY] = found
     return found[1]
 
 
@@ -215,7 +228,7 @@ def get_response(code: str) -> Response | None:
     stored = store().stored_response(assessment_id, code)
     if forms.key(code, "evidence") not in st.session_state:
         # The form is being filled from this answer now: a later save is based on this version.
-        st.session_state.setdefault(SEEN_KEY, {})[(assessment_id, code)] = stored.version if stored else 0
+        _memo().setdefault(SEEN_KEY, {})[(assessment_id, code)] = stored.version if stored else 0
     return stored.to_response() if stored and (stored.is_answered or stored.evidence or stored.note) else None
 
 
@@ -227,7 +240,7 @@ def set_response(code: str, response: Response | None) -> None:
     """
     lang = ui_lang.current()
     assessment_id = current_assessment().id
-    seen = st.session_state.setdefault(SEEN_KEY, {})
+    seen = _memo().setdefault(SEEN_KEY, {})
     base = seen.get((assessment_id, code))
     if base is None:  # the form was not filled from a stored answer in this session: base on what is stored now
         stored = store().stored_response(assessment_id, code)
@@ -285,7 +298,7 @@ def _forget_widget_values() -> None:
     """Form widgets (keys ``c_…``, ``w_…``) showing the previous assessment re-read the new one on the next run."""
     for k in [k for k in st.session_state if str(k).startswith(("c_", "w_"))]:
         del st.session_state[k]
-    st.session_state.pop(SEEN_KEY, None)
+    _memo().pop(SEEN_KEY, None)
 
 
 def carry_to_edition(target_id: str, carried: Mapping[str, Response]) -> str | None:

@@ -9,6 +9,7 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
 from dti.i18n import DEFAULT_LANG, LANGS, t
+from ui.memo import memo
 
 LANG_KEY = "lang"
 _TOGGLE_KEY = "lang_toggle"
@@ -28,12 +29,12 @@ def chosen() -> str:
     return st.session_state[LANG_KEY]
 
 
-ROUTED_KEY = "routed_by_app"
+ROUTED_KEY = "routed_by_app"  # in ui.memo's session entry
 
 
 def mark_routed() -> None:
     """Called by app.py's shell once its navigation has run in this session."""
-    st.session_state[ROUTED_KEY] = True
+    memo()[ROUTED_KEY] = True
 
 
 def route_through_app() -> None:
@@ -44,7 +45,7 @@ def route_through_app() -> None:
     ``pages/results.py`` alone, skipping app.py (navigation, layout, log-in). Then switch that mode off and rerun.
     A session app.py has already routed (callbacks run before app.py in every rerun) is left alone.
     """
-    if PagesManager.uses_pages_directory and not st.session_state.get(ROUTED_KEY):
+    if PagesManager.uses_pages_directory and not memo().get(ROUTED_KEY):
         PagesManager.uses_pages_directory = False
         st.rerun()
 

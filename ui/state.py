@@ -25,25 +25,16 @@ from dti.storage import db as storage_db
 from dti.validation import Problem
 from ui import forms
 from ui import lang as ui_lang
+from ui.memo import memo
 
 EDITION_KEY = "edition_id"
 ACTOR_KEY = "actor"  # the logged-in Actor (local accounts); single-user and OIDC modes derive it
 PERIOD_KEY = "period"  # (year, quarter) being assessed
-# What this module remembers for a browser session, in ONE session-state entry: Streamlit walks every entry of
-# st.session_state for every widget it draws, so each extra entry makes every rerun of a form slower.
-SESSION_KEY = "s_session"
+# Remembered per session in ui.memo's single session-state entry (see there why).
 ASSESSMENT_KEY = "assessment"  # ((url, edition, year, quarter), AssessmentInfo) of the current period
 DATABASE_URL_KEY = "database_url"  # resolved once per session
 OIDC_KEY = "oidc"
 SEEN_KEY = "seen_versions"  # (assessment id, code) → version of the answer the form was filled from
-
-
-def _memo() -> dict:
-    """This session's entry of the module (see SESSION_KEY)."""
-    memo = st.session_state.get(SESSION_KEY)
-    if memo is None:
-        memo = st.session_state[SESSION_KEY] = {}
-    return memo
 
 
 def editions() -> tuple[dict[str, Framework], list[Problem]]:
@@ -99,14 +90,14 @@ def database_url() -> str:
     Looked up once per browser session: reading st.secrets searches the secrets files, and every read or save
     of an answer asks for the database.
     """
-    memo = _memo()
-    if DATABASE_URL_KEY not in memo:
+    remembered = memo()
+    if DATABASE_URL_KEY not in remembered:
         try:
             secret = st.secrets.get("database_url")
         except Exception:  # no secrets.toml at all: the embedded default
             secret = None
-        memo[DATABASE_URL_KEY] = storage_db.database_url(secret)
-    return memo[DATABASE_URL_KEY]
+        remembered[DATABASE_URL_KEY] = storage_db.database_url(secret)
+    return remembered[DATABASE_URL_KEY]
 
 
 def store() -> Store:
@@ -128,13 +119,13 @@ def _framework_for(edition_id: str) -> Framework:
 
 
 def oidc_configured() -> bool:
-    memo = _memo()
-    if OIDC_KEY not in memo:  # once per session, like database_url()
+    remembered = memo()
+    if OIDC_KEY not in remembered:  # once per session, like database_url()
         try:
-            memo[OIDC_KEY] = "auth" in st.secrets
+            remembered[OIDC_KEY] = "auth" in st.secrets
         except Exception:  # no secrets.toml: no OIDC
-            memo[OIDC_KEY] = False
-    return memo[OIDC_KEY]
+            remembered[OIDC_KEY] = False
+    return remembered[OIDC_KEY]
 
 
 def auth_mode() -> str:
@@ -203,10 +194,10 @@ def current_assessment() -> AssessmentInfo:
     year, quarter = current_period()
     edition_id = current_edition_id()
     key = (database_url(), edition_id, year, quarter)
-    found = _memo().get(ASSESSMENT_KEY)
+    found = memo().get(ASSESSMENT_KEY)
     if found is None or found[0] != key:  # looked up (or created) once per period, not on every read
         found = (key, store().assessment(edition_id, year, quarter))
-        _memo()[ASSESSMENT_KEY] = found
+        memo()[ASSESSMENT_KEY] = found
     return found[1]
 
 
@@ -228,7 +219,7 @@ def get_response(code: str) -> Response | None:
     stored = store().stored_response(assessment_id, code)
     if forms.key(code, "evidence") not in st.session_state:
         # The form is being filled from this answer now: a later save is based on this version.
-        _memo().setdefault(SEEN_KEY, {})[(assessment_id, code)] = stored.version if stored else 0
+        memo().setdefault(SEEN_KEY, {})[(assessment_id, code)] = stored.version if stored else 0
     return stored.to_response() if stored and (stored.is_answered or stored.evidence or stored.note) else None
 
 
@@ -240,7 +231,7 @@ def set_response(code: str, response: Response | None) -> None:
     """
     lang = ui_lang.current()
     assessment_id = current_assessment().id
-    seen = _memo().setdefault(SEEN_KEY, {})
+    seen = memo().setdefault(SEEN_KEY, {})
     base = seen.get((assessment_id, code))
     if base is None:  # the form was not filled from a stored answer in this session: base on what is stored now
         stored = store().stored_response(assessment_id, code)
@@ -298,7 +289,7 @@ def _forget_widget_values() -> None:
     """Form widgets (keys ``c_…``, ``w_…``) showing the previous assessment re-read the new one on the next run."""
     for k in [k for k in st.session_state if str(k).startswith(("c_", "w_"))]:
         del st.session_state[k]
-    _memo().pop(SEEN_KEY, None)
+    memo().pop(SEEN_KEY, None)
 
 
 def carry_to_edition(target_id: str, carried: Mapping[str, Response]) -> str | None:

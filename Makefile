@@ -12,7 +12,7 @@ run: $(VENV)/.runtime
 
 test: $(VENV)/.dev system-deps
 	$(VENV)/bin/ruff check .
-	$(PY) -m pytest
+	DTI_REQUIRE_POSTGRES=1 $(PY) -m pytest
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .

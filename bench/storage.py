@@ -25,8 +25,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from dti import registry  # noqa: E402
-from dti.storage import Actor, Store  # noqa: E402
+from dti import registry
+from dti.storage import Actor, Store
 
 TARGET_SAVE, TARGET_READ = 15.0, 25.0
 COORD = Actor("bench", "coordinator")

@@ -25,9 +25,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from streamlit.testing.v1 import AppTest  # noqa: E402
+from streamlit.testing.v1 import AppTest
 
-from dti import registry  # noqa: E402
+from dti import registry
 
 TARGET_RATIO = 1.5
 MAIN_INDEX = "7"  # the largest main index: the busiest form

@@ -15,9 +15,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from dti import demo, peers, registry, uncertainty  # noqa: E402
-from dti.batch import BatchScorer  # noqa: E402
-from dti.engine import score  # noqa: E402
+from dti import demo, peers, registry, uncertainty
+from dti.batch import BatchScorer
+from dti.engine import score
 
 DRAWS = 10_000
 REPEATS = 7

@@ -6,8 +6,10 @@ import csv
 from pathlib import Path
 
 import pytest
+from pg import server as postgres_server
 
 from dti import registry
+from dti.storage import Store
 from dti.validation import load_framework_file
 
 TESTS = Path(__file__).resolve().parent
@@ -35,3 +37,19 @@ def reference_dir() -> Path:
 def read_reference_csv(name: str) -> list[dict[str, str]]:
     with open(REFERENCE / name, encoding="utf-8") as fh:
         return list(csv.DictReader(fh))
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request, tmp_path) -> str:
+    """A fresh, empty database: a SQLite file, then a PostgreSQL database (tests run once on each)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'dti.sqlite'}"
+    return postgres_server().new_database()
+
+
+@pytest.fixture
+def store(db_url, fw_all_rules):
+    """A Store on that database, scoring the all-rules test edition."""
+    s = Store.open(db_url, frameworks={fw_all_rules.id: fw_all_rules}.__getitem__)
+    yield s
+    s.close()

@@ -85,11 +85,3 @@ def server() -> PostgresServer:
     if _server is None:
         _server = PostgresServer()
     return _server
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def db_url(request, tmp_path) -> str:
-    """A fresh, empty database: a SQLite file, then a PostgreSQL database (tests run once on each)."""
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'dti.sqlite'}"
-    return server().new_database()

@@ -8,20 +8,12 @@ import json
 
 import pytest
 from openpyxl import Workbook, load_workbook
-from pg import db_url  # noqa: F401  (fixture: SQLite and PostgreSQL)
 
 from dti import excel
 from dti.excel import ImportRefused, read_upload
-from dti.storage import Actor, Store
+from dti.storage import Actor
 
 COORD = Actor("coord", "coordinator")
-
-
-@pytest.fixture
-def store(db_url, fw_all_rules):  # noqa: F811
-    s = Store.open(db_url, frameworks={fw_all_rules.id: fw_all_rules}.__getitem__)
-    yield s
-    s.close()
 
 
 def _rows_by_code(wb) -> dict[str, tuple]:

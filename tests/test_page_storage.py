@@ -6,7 +6,6 @@ Each test points the app at its own SQLite file; a second AppTest is a second br
 from __future__ import annotations
 
 import pytest
-from pg import db_url  # noqa: F401  (fixture: SQLite and PostgreSQL)
 from streamlit.testing.v1 import AppTest
 
 from dti import auth, registry
@@ -18,7 +17,7 @@ APP = str(registry.REPO_ROOT / "app.py")
 
 
 @pytest.fixture
-def db(db_url, monkeypatch):  # noqa: F811
+def db(db_url, monkeypatch):
     """The app's database for this test: a fresh SQLite file, then a fresh PostgreSQL database."""
     url = db_url
     monkeypatch.setenv("DTI_DATABASE_URL", url)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from pg import db_url  # noqa: F401  (fixture: each test runs on SQLite and on PostgreSQL)
 from sqlalchemy import inspect
 
 from dti.engine import InputProblems, Response, score
@@ -16,18 +15,11 @@ VIEWER = Actor("viewer", "viewer")
 
 
 @pytest.fixture
-def store(db_url, fw_all_rules):  # noqa: F811
-    s = Store.open(db_url, frameworks={fw_all_rules.id: fw_all_rules}.__getitem__)
-    yield s
-    s.close()
-
-
-@pytest.fixture
 def period(store):
     return store.assessment("all-rules", 2025, 1)
 
 
-def test_migrations_create_every_table_from_empty(db_url):  # noqa: F811
+def test_migrations_create_every_table_from_empty(db_url):
     engine = db.make_engine(db_url)
     assert db.current_revision(engine) is None
     db.upgrade(engine)
@@ -39,7 +31,7 @@ def test_migrations_create_every_table_from_empty(db_url):  # noqa: F811
     engine.dispose()
 
 
-def test_every_save_is_kept_across_a_restart(db_url, fw_all_rules):  # noqa: F811
+def test_every_save_is_kept_across_a_restart(db_url, fw_all_rules):
     frameworks = {fw_all_rules.id: fw_all_rules}.__getitem__
     first = Store.open(db_url, frameworks=frameworks)
     a = first.assessment("all-rules", 2025, 2)
@@ -262,7 +254,7 @@ def test_history_rows_show_the_latest_change_first(store, period):
     assert "value: none → full" in rows[0]["Thay đổi (trước → sau)"]
 
 
-def test_simultaneous_saves_from_the_same_version_one_wins_the_other_is_told(db_url, fw_all_rules):  # noqa: F811
+def test_simultaneous_saves_from_the_same_version_one_wins_the_other_is_told(db_url, fw_all_rules):
     """Two servers (engines) save the same component from version 1 at the same moment, many times over."""
     import threading
 
@@ -296,7 +288,7 @@ def test_simultaneous_saves_from_the_same_version_one_wins_the_other_is_told(db_
         s.close()
 
 
-def test_the_models_match_the_migrated_schema(db_url):  # noqa: F811
+def test_the_models_match_the_migrated_schema(db_url):
     """The SQLAlchemy models and the Alembic migrations describe the same tables (no drift either way)."""
     from alembic.autogenerate import compare_metadata
     from alembic.runtime.migration import MigrationContext

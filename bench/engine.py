@@ -17,8 +17,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from dti import registry
-from dti.batch import BatchScorer
+from dti.framework import registry
+from dti.scoring.batch import BatchScorer
 
 TARGET_SECONDS = 1.0
 TARGET_RATIO = 3.0

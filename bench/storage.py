@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from dti import registry
+from dti.framework import registry
 from dti.storage import Actor, Store
 
 TARGET_SAVE, TARGET_READ = 15.0, 25.0

@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 from streamlit.testing.v1 import AppTest
 
-from dti import registry
+from dti.framework import registry
 
 TARGET_RATIO = 1.5
 MAIN_INDEX = "7"  # the largest main index: the busiest form

@@ -15,9 +15,10 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from dti import demo, peers, registry, uncertainty
-from dti.batch import BatchScorer
-from dti.engine import score
+from dti.decide import demo, peers, uncertainty
+from dti.framework import registry
+from dti.scoring.batch import BatchScorer
+from dti.scoring.engine import score
 
 DRAWS = 10_000
 REPEATS = 7

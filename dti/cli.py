@@ -12,11 +12,11 @@ import os
 import sys
 from pathlib import Path
 
-from dti import registry
-from dti.engine import EditionIncompleteError, InputProblems, Result, score, score_main_values
-from dti.framework import Framework
-from dti.inputs import read_main_values, read_responses
-from dti.validation import FrameworkError
+from dti.framework import registry
+from dti.framework.model import Framework
+from dti.framework.validation import FrameworkError
+from dti.io.inputs import read_main_values, read_responses
+from dti.scoring.engine import EditionIncompleteError, InputProblems, Result, score, score_main_values
 
 
 def describe_json(fw: Framework) -> dict:
@@ -146,7 +146,7 @@ def _cmd_schema(args) -> int:
 
 
 def _cmd_import_catalogue(args) -> int:
-    from dti.catalogue import framework_to_yaml, import_catalogue  # openpyxl only when importing
+    from dti.io.catalogue import framework_to_yaml, import_catalogue  # openpyxl only when importing
 
     source = Path(args.file)
     out = Path(args.output)

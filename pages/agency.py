@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from dti.engine import score
 from dti.i18n import fmt_number, t
+from dti.scoring.engine import score
 from dti.storage import ConflictError, StorageError
 from dti.storage.models import STATUSES
 from ui import assessment_form, state, storage_widgets, widgets

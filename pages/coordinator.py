@@ -2,9 +2,8 @@
 
 import streamlit as st
 
-from dti import auth
 from dti.i18n import fmt_number, t
-from dti.storage import PeriodExists, StorageError, next_period, views
+from dti.storage import PeriodExists, StorageError, auth, next_period, views
 from ui import lang as ui_lang
 from ui import state, storage_widgets, widgets
 

@@ -4,10 +4,10 @@ and see why an edition cannot be scored yet."""
 import pandas as pd
 import streamlit as st
 
-from dti.catalogue import framework_to_yaml, import_catalogue
-from dti.editions import EditionExists, carry_responses, compare_editions, edition_path, import_summary, save_edition
+from dti.framework.validation import FrameworkError
 from dti.i18n import fmt_points, t
-from dti.validation import FrameworkError
+from dti.io.catalogue import framework_to_yaml, import_catalogue
+from dti.io.editions import EditionExists, carry_responses, compare_editions, edition_path, import_summary, save_edition
 from ui import lang as ui_lang
 from ui import state, widgets
 

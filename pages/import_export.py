@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from dti import excel
-from dti.excel import ImportRefused
 from dti.i18n import t
+from dti.io import excel
+from dti.io.excel import ImportRefused
 from dti.storage import PermissionDenied
 from ui import lang as ui_lang
 from ui import state, storage_widgets, widgets

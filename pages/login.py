@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from dti import auth
 from dti.i18n import t
+from dti.storage import auth
 from ui import lang as ui_lang
 from ui import state
 

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from dti.engine import score
 from dti.i18n import fmt_number, fmt_points, t
+from dti.scoring.engine import score
 from ui import lang as ui_lang
 from ui import state, widgets
 

@@ -3,10 +3,10 @@
 import pandas as pd
 import streamlit as st
 
-from dti import peers
-from dti.engine import InputProblems, score
+from dti.decide import peers
 from dti.i18n import fmt_number, t
-from dti.inputs import responses_from_bytes
+from dti.io.inputs import responses_from_bytes
+from dti.scoring.engine import InputProblems, score
 from ui import decide, state, widgets
 from ui import lang as ui_lang
 

@@ -4,9 +4,9 @@ import re
 
 import streamlit as st
 
-from dti import peers, report, scenarios
-from dti.engine import score
+from dti.decide import peers, report, scenarios
 from dti.i18n import fmt_number, t
+from dti.scoring.engine import score
 from ui import decide, state, widgets
 from ui import lang as ui_lang
 

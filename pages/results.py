@@ -3,9 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from dti import charts
-from dti.engine import score
+from dti.decide import charts
 from dti.i18n import fmt_number, fmt_points, t
+from dti.scoring.engine import score
 from ui import decide, state, widgets
 from ui import lang as ui_lang
 

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from dti import peers
-from dti.engine import score
+from dti.decide import peers
 from dti.i18n import t
+from dti.scoring.engine import score
 from ui import decide, state, widgets
 from ui import lang as ui_lang
 

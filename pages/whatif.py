@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from dti import charts
-from dti.engine import Response, score, score_main_values
+from dti.decide import charts
 from dti.i18n import fmt_number, fmt_points, t
+from dti.scoring.engine import Response, score, score_main_values
 from ui import lang as ui_lang
 from ui import state, widgets
 

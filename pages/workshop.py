@@ -6,10 +6,10 @@ assessment (``ui.state``), its scenarios or its goal-seek plan.
 
 import streamlit as st
 
-from dti import demo, peers
-from dti.engine import score
+from dti.decide import demo, peers
+from dti.decide.scenarios import Scenario
 from dti.i18n import fmt_number, t
-from dti.scenarios import Scenario
+from dti.scoring.engine import score
 from ui import decide, widgets
 from ui import lang as ui_lang
 

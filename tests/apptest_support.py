@@ -7,7 +7,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from dti import registry
+from dti.framework import registry
 
 APP = str(registry.REPO_ROOT / "app.py")
 TESTS = Path(__file__).resolve().parent

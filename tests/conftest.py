@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from pg import server as postgres_server
 
-from dti import registry
+from dti.framework import registry
+from dti.framework.validation import load_framework_file
 from dti.storage import Store
-from dti.validation import load_framework_file
 
 TESTS = Path(__file__).resolve().parent
 REFERENCE = registry.REPO_ROOT.parent / "shared" / "reference"

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dti import auth
-from dti.storage import Actor, PermissionDenied, StorageError, Store
+from dti.storage import Actor, PermissionDenied, StorageError, Store, auth
 
 
 @pytest.fixture

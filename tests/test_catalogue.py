@@ -13,10 +13,10 @@ import sys
 import pytest
 from openpyxl import Workbook
 
-from dti import registry
-from dti.catalogue import CatalogueError, framework_to_yaml, import_catalogue, normalise, rule_from_text
-from dti.engine import Response, score
-from dti.validation import load_framework_file
+from dti.framework import registry
+from dti.framework.validation import load_framework_file
+from dti.io.catalogue import CatalogueError, framework_to_yaml, import_catalogue, normalise, rule_from_text
+from dti.scoring.engine import Response, score
 
 HEADER_VI = ["STT", "Tên chỉ số", "Điểm tối đa", "Cách xác định và tính điểm", "Tài liệu kiểm chứng",
              "Nguồn số liệu", "Đơn vị thẩm định"]

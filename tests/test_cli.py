@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from dti import registry
+from dti.framework import registry
 from tests.conftest import read_reference_csv
 
 FRAMEWORKS = registry.REPO_ROOT / "config" / "frameworks"

@@ -8,10 +8,10 @@ import sys
 
 import pytest
 
-from dti import registry
-from dti.catalogue import CatalogueError, import_catalogue
-from dti.editions import carry_responses, compare_editions
-from dti.engine import EditionIncompleteError, Response, score, score_main_values
+from dti.framework import registry
+from dti.io.catalogue import CatalogueError, import_catalogue
+from dti.io.editions import carry_responses, compare_editions
+from dti.scoring.engine import EditionIncompleteError, Response, score, score_main_values
 from tests.conftest import read_reference_csv
 from tests.test_catalogue import catalogue_rows, xlsx_bytes
 
@@ -169,8 +169,8 @@ def test_carry_refuses_a_code_whose_official_title_changed(fw2022, official2022)
 
 
 def test_save_edition_writes_yaml_that_loads_and_never_overwrites_silently(official2022, tmp_path):
-    from dti.editions import EditionExists, save_edition
-    from dti.validation import load_framework_file
+    from dti.framework.validation import load_framework_file
+    from dti.io.editions import EditionExists, save_edition
 
     path = save_edition(official2022, folder=tmp_path)
     assert path == tmp_path / "dti-2022-official.yaml"

@@ -7,8 +7,8 @@ from collections import defaultdict
 import numpy as np
 import pytest
 
-from dti.batch import BatchScorer
-from dti.engine import InputProblems, Response, score, score_main_values
+from dti.scoring.batch import BatchScorer
+from dti.scoring.engine import InputProblems, Response, score, score_main_values
 from tests.conftest import read_reference_csv
 
 
@@ -113,7 +113,7 @@ def test_batch_path_agrees_with_the_engine(fw2022):
 
 
 def test_problems_read_in_vietnamese_and_english(fw_all_rules):
-    from dti.inputs import responses_from_bytes
+    from dti.io.inputs import responses_from_bytes
 
     with pytest.raises(InputProblems) as exc:
         responses_from_bytes(fw_all_rules, b"code,value\n1.3,many\n9.9,1\n", "so-lieu.csv")

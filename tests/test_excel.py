@@ -9,8 +9,8 @@ import json
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from dti import excel
-from dti.excel import ImportRefused, read_upload
+from dti.io import excel
+from dti.io.excel import ImportRefused, read_upload
 from dti.storage import Actor
 
 COORD = Actor("coord", "coordinator")

@@ -6,9 +6,9 @@ from itertools import combinations
 
 import pytest
 
-from dti import demo, goalseek, peers
-from dti.engine import Response, score
-from dti.goalseek import GoalSeekError
+from dti.decide import demo, goalseek, peers
+from dti.decide.goalseek import GoalSeekError
+from dti.scoring.engine import Response, score
 
 
 def _partial(fw):

@@ -6,7 +6,7 @@ import re
 
 import yaml
 
-from dti import registry
+from dti.framework import registry
 from dti.i18n import TRANSLATIONS_FILE, fmt_number, fmt_points, t, translations
 
 KEY_IN_CODE = re.compile(r"""\bt\(\s*["']([a-z_]+\.[a-z0-9_]+)["']\s*[,)]""")  # a literal key, not a prefix

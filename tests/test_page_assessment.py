@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from dti.engine import Response, score
 from dti.i18n import fmt_number
-from dti.inputs import responses_from_bytes
-from dti.rules import InputError, points_from_value
+from dti.io.inputs import responses_from_bytes
+from dti.scoring.engine import Response, score
+from dti.scoring.rules import InputError, points_from_value
 from tests.apptest_support import all_rules_dir, assert_clean, isolate, metric, open_page
 from ui import files, forms
 
@@ -176,7 +176,7 @@ def test_no_part_met_is_an_answer_worth_zero(fw_all_rules):
 
 
 def test_agency_filter_shows_only_the_agencys_components():
-    from dti import auth
+    from dti.storage import auth
     from ui import state
 
     at = open_page("assessment")

@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dti import auth, demo, registry, scenarios
-from dti.engine import score
+from dti.decide import demo, scenarios
+from dti.framework import registry
 from dti.i18n import fmt_number
-from dti.storage import Store
+from dti.scoring.engine import score
+from dti.storage import Store, auth
 
 PAGES = registry.REPO_ROOT / "pages"
 

@@ -8,8 +8,8 @@ import shutil
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dti import registry
-from dti.validation import load_framework_file
+from dti.framework import registry
+from dti.framework.validation import load_framework_file
 from tests.test_catalogue import catalogue_rows, good_catalogue_xlsx, xlsx_bytes
 
 PAGE = str(registry.REPO_ROOT / "pages" / "editions.py")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from dti.engine import Response, score
 from dti.i18n import fmt_number, fmt_points
+from dti.scoring.engine import Response, score
 from tests.apptest_support import assert_clean, isolate, metric, open_page
 
 

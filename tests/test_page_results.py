@@ -1,12 +1,12 @@
-"""Results page (AppTest) and its Plotly figures (dti.charts)."""
+"""Results page (AppTest) and its Plotly figures (dti.decide.charts)."""
 
 from __future__ import annotations
 
 import pytest
 
-from dti import charts
-from dti.engine import Response, score
+from dti.decide import charts
 from dti.i18n import fmt_number, fmt_points
+from dti.scoring.engine import Response, score
 from tests.apptest_support import assert_clean, isolate, metric, open_page
 
 ANSWERS = {"1.1": "top_leader", "1.2": "vice", "2.1": "full", "2.4": "half", "3.1": "most", "5.2": "some",

@@ -8,8 +8,8 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dti import auth, registry
-from dti.storage import Actor, Store
+from dti.framework import registry
+from dti.storage import Actor, Store, auth
 from ui import state
 
 COORD = Actor("coord", "coordinator")

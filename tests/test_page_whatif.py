@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from dti.engine import Response, score, score_main_values
 from dti.i18n import fmt_number
+from dti.scoring.engine import Response, score, score_main_values
 from tests.apptest_support import assert_clean, isolate, metric, open_page
 from ui import widgets
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from dti import peers
-from dti.engine import score_main_values
+from dti.decide import peers
+from dti.scoring.engine import score_main_values
 from tests.conftest import read_reference_csv
 
 

@@ -12,9 +12,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dti import registry
-from dti.batch import BatchScorer
-from dti.engine import Response, score, score_main_values
+from dti.framework import registry
+from dti.scoring.batch import BatchScorer
+from dti.scoring.engine import Response, score, score_main_values
 
 FW = registry.load("dti-2022-province")
 SCORED = [c for c in FW.components if c.rule.type != "not_scored"]

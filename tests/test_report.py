@@ -9,8 +9,8 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 
-from dti import demo, goalseek, peers, report, scenarios, uncertainty
-from dti.engine import Response, score
+from dti.decide import demo, goalseek, peers, report, scenarios, uncertainty
+from dti.scoring.engine import Response, score
 
 
 @pytest.fixture(scope="module")

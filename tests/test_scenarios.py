@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from dti import demo, peers, scenarios
-from dti.engine import InputProblems, Response, score
-from dti.scenarios import Scenario
+from dti.decide import demo, peers, scenarios
+from dti.decide.scenarios import Scenario
+from dti.scoring.engine import InputProblems, Response, score
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from sqlalchemy import inspect
 
-from dti.engine import InputProblems, Response, score
+from dti.scoring.engine import InputProblems, Response, score
 from dti.storage import Actor, ConflictError, PeriodExists, PermissionDenied, Store, db
 
 COORD = Actor("coord", "coordinator")

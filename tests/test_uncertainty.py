@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from dti import demo, peers, uncertainty
-from dti.batch import BatchScorer
-from dti.engine import Response, score
+from dti.decide import demo, peers, uncertainty
+from dti.scoring.batch import BatchScorer
+from dti.scoring.engine import Response, score
 
 
 @pytest.fixture(scope="module")

@@ -12,8 +12,8 @@ from collections.abc import Callable
 import pytest
 import yaml
 
-from dti import registry
-from dti.validation import FrameworkError, load_framework_file, parse_framework
+from dti.framework import registry
+from dti.framework.validation import FrameworkError, load_framework_file, parse_framework
 
 FILE = "dti-2022-province.yaml"
 SCHEMA_HINT = "(see config/schema/framework.schema.json)"

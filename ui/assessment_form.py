@@ -12,10 +12,10 @@ from typing import NamedTuple
 
 import streamlit as st
 
-from dti.engine import ComponentScore, Response, score
-from dti.framework import Component, Framework, MainIndex
+from dti.framework.model import Component, Framework, MainIndex
 from dti.i18n import fmt_number, fmt_points, name, t
-from dti.rules import InputError
+from dti.scoring.engine import ComponentScore, Response, score
+from dti.scoring.rules import InputError
 from ui import forms, state, widgets
 from ui import lang as ui_lang
 

@@ -15,11 +15,11 @@ from collections.abc import Collection, Mapping
 import pandas as pd
 import streamlit as st
 
-from dti import goalseek, peers, scenarios, uncertainty
-from dti.engine import InputProblems, Response, Result
-from dti.framework import Framework
+from dti.decide import goalseek, peers, scenarios, uncertainty
+from dti.decide.scenarios import Scenario
+from dti.framework.model import Framework
 from dti.i18n import fmt_number, fmt_points, t
-from dti.scenarios import Scenario
+from dti.scoring.engine import InputProblems, Response, Result
 
 LINK_NAME, LINK_OVERRIDES = "scn", "sc"
 

@@ -9,10 +9,10 @@ from functools import partial
 
 import streamlit as st
 
-from dti.engine import InputProblems, Response
-from dti.framework import Framework
+from dti.framework.model import Framework
 from dti.i18n import t
-from dti.inputs import responses_from_bytes, responses_to_rows
+from dti.io.inputs import responses_from_bytes, responses_to_rows
+from dti.scoring.engine import InputProblems, Response
 from ui import lang as ui_lang
 from ui import state
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from dti import rules
-from dti.engine import Response
-from dti.framework import Component
-from dti.rules import InputError, check_points, find_level, is_blank, parts_met, points_from_value, ratio_parts
+from dti.framework.model import Component
+from dti.scoring import rules
+from dti.scoring.engine import Response
+from dti.scoring.rules import InputError, check_points, find_level, is_blank, parts_met, points_from_value, ratio_parts
 
 YES, NO = "có", "không"
 

@@ -16,13 +16,13 @@ from pathlib import Path
 
 import streamlit as st
 
-from dti import auth, registry
-from dti.engine import InputProblems, Response
-from dti.framework import Framework
+from dti.framework import registry
+from dti.framework.model import Framework
+from dti.framework.validation import Problem
 from dti.i18n import fmt_points, t
-from dti.storage import Actor, AssessmentInfo, ConflictError, PermissionDenied, Store, StoredResponse
+from dti.scoring.engine import InputProblems, Response
+from dti.storage import Actor, AssessmentInfo, ConflictError, PermissionDenied, Store, StoredResponse, auth
 from dti.storage import db as storage_db
-from dti.validation import Problem
 from ui import forms
 from ui import lang as ui_lang
 from ui.memo import memo

@@ -8,9 +8,9 @@ from contextlib import contextmanager
 
 import streamlit as st
 
-from dti.engine import Result
-from dti.framework import Framework, ProvenanceStatus
+from dti.framework.model import Framework, ProvenanceStatus
 from dti.i18n import fmt_number, fmt_points, t
+from dti.scoring.engine import Result
 from ui import state
 
 log = logging.getLogger("dti.app")

@@ -17,10 +17,10 @@ from sqlalchemy import Connection, Engine, Update, bindparam, delete, func, inse
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from dti import registry
-from dti.engine import InputProblem, InputProblems, Response, Result, score
-from dti.framework import Framework
-from dti.rules import InputError, check_points, is_blank, points_from_value
+from dti.framework import registry
+from dti.framework.model import Framework
+from dti.scoring.engine import InputProblem, InputProblems, Response, Result, score
+from dti.scoring.rules import InputError, check_points, is_blank, points_from_value
 from dti.storage import db
 from dti.storage.models import (
     STATUSES,
@@ -599,7 +599,7 @@ class Store:
         Raises ImportRefused (every problem with sheet, row, component and fix) or PermissionDenied; in both
         cases nothing is written.
         """
-        from dti.excel import read_upload  # openpyxl is loaded only when a file is imported
+        from dti.io.excel import read_upload  # openpyxl is loaded only when a file is imported
 
         fw = self.framework_of(assessment_id)
         return self.import_responses(actor, assessment_id, read_upload(fw, data, name), source=name)

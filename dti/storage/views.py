@@ -6,7 +6,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from dti.framework import Framework
+from dti.framework.model import Framework
 from dti.i18n import fmt_number, t
 from dti.storage.repo import Actor, PeriodComparison, Store
 

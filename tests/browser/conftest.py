@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from dti import registry
+from dti.framework import registry
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

@@ -8,8 +8,8 @@ import shutil
 
 import pytest
 
-from dti import registry
-from dti.validation import load_framework_file
+from dti.framework import registry
+from dti.framework.validation import load_framework_file
 from tests.browser.conftest import save_screenshot, start_streamlit, stop, wait_for_app
 from tests.test_catalogue import good_catalogue_xlsx
 

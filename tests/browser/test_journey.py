@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from dti import registry
-from dti.engine import Response, score
+from dti.framework import registry
 from dti.i18n import fmt_number
+from dti.scoring.engine import Response, score
 from tests.browser.conftest import choose_level, start_streamlit, stop, wait_for_app
 
 pytestmark = pytest.mark.browser

@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from dti import registry
+from dti.framework import registry
 from dti.storage import Store
 from tests.browser.conftest import answer_box, choose_level, save_screenshot, start_streamlit, stop, wait_for_app
 
@@ -65,7 +65,7 @@ def test_two_answers_survive_a_reload_and_a_server_restart(tmp_path, page, scree
 def test_a_bad_excel_file_is_refused_with_its_rows_then_a_good_one_is_imported(tmp_path, page, screenshot):
     from openpyxl import load_workbook
 
-    from dti import excel
+    from dti.io import excel
 
     fw = registry.load(registry.DEFAULT_EDITION)
     url = f"sqlite:///{tmp_path / 'dti.sqlite'}"
@@ -131,8 +131,7 @@ def open_nav(page, name: str) -> None:
 def test_an_agency_answers_its_component_and_the_coordinator_sees_it(tmp_path, browser, page, screenshot):
     from datetime import date
 
-    from dti import auth
-    from dti.storage import Actor
+    from dti.storage import Actor, auth
     from tests.browser.conftest import VIEWPORT
 
     fw = registry.load(registry.DEFAULT_EDITION)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from dti import demo, goalseek, peers, report, scenarios, uncertainty
-from dti.engine import score
+from dti.decide import demo, goalseek, peers, report, scenarios, uncertainty
+from dti.scoring.engine import score
 from tests.browser.conftest import ARTIFACTS
 
 pytestmark = pytest.mark.browser

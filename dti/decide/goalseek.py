@@ -19,9 +19,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dti.engine import Response, Result, score
-from dti.framework import Framework
-from dti.scenarios import Scenario
+from dti.decide.scenarios import Scenario
+from dti.framework.model import Framework
+from dti.scoring.engine import Response, Result, score
 
 RESOLUTION = 100  # knapsack units per point: gains are counted in hundredths of a point
 MAX_UNITS = 2_000_000  # beyond this many units the DP table is too large for an interactive answer

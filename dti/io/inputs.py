@@ -15,8 +15,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from dti.engine import InputProblem, InputProblems, Response, component_scores
-from dti.framework import Framework
+from dti.framework.model import Framework
+from dti.scoring.engine import InputProblem, InputProblems, Response, component_scores
 
 MAX_INPUT_BYTES = 10 * 1024 * 1024
 KNOWN_COLUMNS = {"code", "value", "points", "evidence", "note", "name", "name_vi", "name_en", "max_points", "status"}

@@ -25,10 +25,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dti.batch import BatchScorer
-from dti.engine import Response, Result
-from dti.framework import Framework
-from dti.peers import PublishedTable
+from dti.decide.peers import PublishedTable
+from dti.framework.model import Framework
+from dti.scoring.batch import BatchScorer
+from dti.scoring.engine import Response, Result
 
 DOWNSIDE = {"appraised": 0.0, "evidence": 0.15, "ministry": 0.20, "self": 0.40}
 PROVISIONAL_EXTRA = 0.20

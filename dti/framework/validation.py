@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from dti.framework import Framework
+from dti.framework.model import Framework
 
 # Points are compared with a tolerance: a catalogue may carry 0.5-point components.
 POINTS_TOLERANCE = 1e-6
@@ -116,7 +116,7 @@ def _fix_for(err: dict) -> str:
     return f"{err['msg']}; see config/schema/framework.schema.json"
 
 
-# The fix for a code written in the wrong form, by the pattern of its field in dti.framework.
+# The fix for a code written in the wrong form, by the pattern of its field in dti.framework.model.
 PATTERN_EXAMPLES = {
     r"^\d+\.\d+$": "main index and component number, e.g. '2.4'",
     r"^\d+$": "a number in quotes, e.g. '2'",

@@ -1,6 +1,6 @@
 """Tỉnh Minh Họa: a clearly fictional province for workshops, demos and tests.
 
-Its self-assessment is stored as shares of each component's maximum (``dti/data/demo-minh-hoa-2022.csv``), so
+Its self-assessment is stored as shares of each component's maximum (``dti/decide/data/demo-minh-hoa-2022.csv``), so
 it fits the shipped edition and any official catalogue with the same component codes. Nothing here reads or
 writes a real assessment: the workshop page keeps the demo in its own session-state namespace.
 """
@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from dti.engine import Response
-from dti.framework import Framework
+from dti.framework.model import Framework
+from dti.scoring.engine import Response
 
 DEMO_FILE = Path(__file__).resolve().parent / "data" / "demo-minh-hoa-2022.csv"
 PROVINCE_VI = "Tỉnh Minh Họa (hư cấu)"

@@ -12,10 +12,10 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from dti.engine import InputProblem, InputProblems, Response, Result, aggregate, score
-from dti.framework import Framework
-from dti.peers import PublishedTable, RankEstimate
-from dti.rules import InputError, check_points, points_from_value
+from dti.decide.peers import PublishedTable, RankEstimate
+from dti.framework.model import Framework
+from dti.scoring.engine import InputProblem, InputProblems, Response, Result, aggregate, score
+from dti.scoring.rules import InputError, check_points, points_from_value
 
 MAX_NAME = 60
 _NUMBER = r"\d+(?:\.\d+)?"

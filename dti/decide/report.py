@@ -14,13 +14,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from dti.engine import Response, Result
-from dti.framework import Component, Framework
-from dti.goalseek import GoalPlan
+from dti.decide.goalseek import GoalPlan
+from dti.decide.peers import RankEstimate
+from dti.decide.scenarios import ScenarioResult
+from dti.decide.uncertainty import Uncertainty
+from dti.framework.model import Component, Framework
 from dti.i18n import fmt_number, fmt_points, t
-from dti.peers import RankEstimate
-from dti.scenarios import ScenarioResult
-from dti.uncertainty import Uncertainty
+from dti.scoring.engine import Response, Result
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 MAX_PLAN_ROWS = 10  # keeps the report on one page; the workbook lists every step

@@ -2,7 +2,7 @@
 
 Every figure of the DTI is linear in points, so a batch is one matrix product: scenarios × components
 (or × main indices) times a weight matrix whose columns are the DTI, each pillar and each main index.
-The weights are built once per framework from the same definitions as ``dti.engine``.
+The weights are built once per framework from the same definitions as ``dti.scoring.engine``.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dti.engine import require_complete
-from dti.framework import Framework
+from dti.framework.model import Framework
+from dti.scoring.engine import require_complete
 
 
 @dataclass(frozen=True)

@@ -21,8 +21,8 @@ from typing import Any
 
 import yaml
 
-from dti.framework import Component, Framework, MainIndex
-from dti.validation import FrameworkError, Problem, parse_framework
+from dti.framework.model import Component, Framework, MainIndex
+from dti.framework.validation import FrameworkError, Problem, parse_framework
 
 MAX_CATALOGUE_BYTES = 5 * 1024 * 1024
 MAX_CATALOGUE_ROWS = 5000

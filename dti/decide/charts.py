@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from dti.engine import Result
-from dti.framework import Framework
+from dti.framework.model import Framework
 from dti.i18n import fmt_number, t
+from dti.scoring.engine import Result
 
 LOW = "#d62728"  # the lowest main index / pillar
 BAR = "#1f77b4"

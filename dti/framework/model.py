@@ -2,7 +2,7 @@
 
 One validated ``Framework`` object flows through the rest of the package (load → score → compare).
 Structural checks that pydantic cannot express field by field (sums, unique codes, references) live in
-``dti.validation`` so that every problem is reported at once, each as a path plus the fix.
+``dti.framework.validation`` so that every problem is reported at once, each as a path plus the fix.
 """
 
 from __future__ import annotations

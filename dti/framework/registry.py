@@ -9,10 +9,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from dti.framework import Framework
-from dti.validation import FrameworkError, Problem, load_framework_file
+from dti.framework.model import Framework
+from dti.framework.validation import FrameworkError, Problem, load_framework_file
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parent.parent.parent
 DEFAULT_FRAMEWORKS_DIR = REPO_ROOT / "config" / "frameworks"
 DEFAULT_EDITION = "dti-2022-province"
 

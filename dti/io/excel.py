@@ -21,11 +21,11 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from dti.engine import InputProblems, Response
-from dti.framework import Component, Framework
+from dti.framework.model import Component, Framework
 from dti.i18n import fmt_number, t
-from dti.inputs import MAX_INPUT_BYTES, read_rows
-from dti.rules import InputError, check_points, is_blank, points_from_value
+from dti.io.inputs import MAX_INPUT_BYTES, read_rows
+from dti.scoring.engine import InputProblems, Response
+from dti.scoring.rules import InputError, check_points, is_blank, points_from_value
 
 MAX_UPLOAD_BYTES = MAX_INPUT_BYTES
 READ_COLUMNS = ("code", "value", "points", "evidence", "note")

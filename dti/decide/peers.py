@@ -1,6 +1,6 @@
 """Published provincial results: where an estimate falls among a year's provinces, and merged provinces.
 
-The table ships as package data (``dti/data/dti-province-results.csv``, one row per published fact with its
+The table ships as package data (``dti/decide/data/dti-province-results.csv``, one row per published fact with its
 source). Most published facts are ranks without values (2022: ranks for all 63 provinces, values for a few),
 so an estimated rank is always "among the provinces whose value is published", and says how many those are.
 A year may hold two rankings (2024: the 63 former provinces and the 34 after the 2025 mergers); ``rank_of``

@@ -17,12 +17,12 @@ from typing import Literal
 
 import yaml
 
-from dti import registry
-from dti.catalogue import framework_to_yaml, normalise
-from dti.engine import Response
-from dti.framework import Framework
-from dti.rules import InputError, check_points, points_from_value
-from dti.validation import parse_framework
+from dti.framework import registry
+from dti.framework.model import Framework
+from dti.framework.validation import parse_framework
+from dti.io.catalogue import framework_to_yaml, normalise
+from dti.scoring.engine import Response
+from dti.scoring.rules import InputError, check_points, points_from_value
 
 # both: same code and title; same_code: the code is shared but the title differs (maybe another indicator);
 # same_title: the title is shared under another code (renumbered); only_a / only_b: in one edition only.

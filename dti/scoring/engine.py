@@ -3,7 +3,7 @@
 Aggregation (Decision 922/QĐ-BTTTT, checked against published 2022 values to 4 decimals):
 main-index value = its points / its maximum; pillar value = points of its main indices / their maximum;
 DTI = total points / total maximum. Because every step is linear in points, the same weights serve the
-component path, the main-values path and the vectorised batch path (``dti.batch``).
+component path, the main-values path and the vectorised batch path (``dti.scoring.batch``).
 
 "Not answered yet" is not 0: results carry answered/total, and the figures they show with unanswered
 components counted as 0 are named for what they are, a conservative estimate.
@@ -15,8 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from dti.framework import Framework
-from dti.rules import InputError, check_points, is_blank, points_from_value
+from dti.framework.model import Framework
+from dti.scoring.rules import InputError, check_points, is_blank, points_from_value
 
 
 class EditionIncompleteError(ValueError):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from dti.framework import Component
+from dti.framework.model import Component
 
 YES = {"yes", "y", "true", "1", "có", "co", "đạt", "dat", "x"}
 NO = {"no", "n", "false", "0", "không", "khong", "chưa", "chua", "chưa đạt", "không đạt"}

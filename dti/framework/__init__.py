@@ -1,0 +1,1 @@
+"""The framework edition as data: model, validation and the registry of edition files."""

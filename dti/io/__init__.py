@@ -1,0 +1,1 @@
+"""Files in and out: answers (CSV, Excel, JSON), catalogues and edition files."""

@@ -16,6 +16,7 @@ from dti.framework import registry
 from dti.framework.model import Framework
 from dti.framework.validation import FrameworkError
 from dti.io.inputs import read_main_values, read_responses
+from dti.roles import Actor
 from dti.scoring.engine import EditionIncompleteError, InputProblems, Result, score, score_main_values
 
 
@@ -59,6 +60,7 @@ def _cmd_validate(args) -> int:
         else:
             paths.append(p)
     failed = 0
+    valid: list[tuple[Path, Framework]] = []
     for p in paths:
         try:
             fw = registry.load_framework_file(p)
@@ -67,9 +69,13 @@ def _cmd_validate(args) -> int:
             for problem in exc.problems:
                 print(problem, file=sys.stderr)
             continue
+        valid.append((p, fw))
         note = "" if fw.complete else " (incomplete edition: cannot be scored yet)"
         print(f"{p}: ok, {fw.id}: {len(fw.main_indices)} main indices, {len(fw.components)} components, "
               f"{fw.total_points:g} points{note}")
+    for problem in registry.duplicate_ids(valid):  # two files with one id: the app would list one as broken
+        failed += 1
+        print(problem, file=sys.stderr)
     return 1 if failed else 0
 
 
@@ -145,8 +151,14 @@ def _cmd_schema(args) -> int:
     return 0
 
 
+# The person at the shell owns the files the CLI writes: they act as the coordinator. The checks that do not
+# depend on the role (a shipped edition is never replaced, one file per id) apply to them as to the app.
+CLI_ACTOR = Actor("cli", "coordinator", display_name="command line")
+
+
 def _cmd_import_catalogue(args) -> int:
-    from dti.io.catalogue import framework_to_yaml, import_catalogue  # openpyxl only when importing
+    from dti.io.catalogue import import_catalogue  # openpyxl only when importing
+    from dti.io.editions import EditionExists, save_edition
 
     source = Path(args.file)
     out = Path(args.output)
@@ -160,8 +172,14 @@ def _cmd_import_catalogue(args) -> int:
         return 1
     base = registry.load(args.edition)
     fw = import_catalogue(data, source.name, base, new_id=args.id or out.stem)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(framework_to_yaml(fw), encoding="utf-8")
+    try:
+        save_edition(fw, CLI_ACTOR, path=out, overwrite=args.force)
+    except (EditionExists, ValueError) as exc:  # EditionRefused is a ValueError
+        print(f"{out}: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"{out}: cannot be written ({exc.strerror}); check the folder", file=sys.stderr)
+        return 1
     rules = sum(c.provenance.rule != "official" for c in fw.components)
     print(f"{out}: written, {fw.id}: {len(fw.main_indices)} main indices, {len(fw.components)} components, "
           f"{fw.total_points:g} points; {rules} rules kept from {base.id} as provisional (scoring text not read)")

@@ -7,7 +7,17 @@ import streamlit as st
 from dti.framework.validation import FrameworkError
 from dti.i18n import fmt_points, t
 from dti.io.catalogue import framework_to_yaml, import_catalogue
-from dti.io.editions import EditionExists, carry_responses, compare_editions, edition_path, import_summary, save_edition
+from dti.io.editions import (
+    EditionExists,
+    EditionRefused,
+    carry_responses,
+    check_edition_target,
+    compare_editions,
+    edition_path,
+    import_summary,
+    save_edition,
+)
+from dti.roles import Actor, PermissionDenied, require_coordinator
 from ui import lang as ui_lang
 from ui import state, widgets
 
@@ -23,6 +33,19 @@ if not found:
 
 def label(edition_id: str) -> str:
     return widgets.edition_label(found[edition_id], lang)
+
+
+def save_refusal(fw, target) -> str:
+    """Why saving ``fw`` will be refused whatever is confirmed ('' when it may be saved); the same checks as
+    save_edition, asked before the button so that nobody is offered a save that cannot happen."""
+    try:
+        require_coordinator(state.current_actor() or Actor("?", "viewer"), "editions")
+        check_edition_target(fw, target)
+    except PermissionDenied:
+        return t("security.edition_coordinator_only", lang)
+    except EditionRefused as exc:
+        return t(f"security.{exc.key}", lang, **{k: widgets.plain(str(v)) for k, v in exc.params.items()})
+    return ""
 
 
 def points(x: float | None) -> str:
@@ -66,19 +89,24 @@ if upload is not None:
         } for row in summary]), hide_index=True, key="ed_summary")
         target = edition_path(imported)
         overwrite = False
-        if target.exists():
+        refusal = save_refusal(imported, target)
+        if refusal:  # a shipped edition, an id another file holds, or not the coordinator: no save offered
+            st.warning(refusal)
+        elif target.exists():
             st.warning(t("editions.exists", lang, file=target.name))
             overwrite = st.checkbox(t("editions.overwrite", lang), key="ed_overwrite")
         cols = st.columns(2)
         if cols[0].button(t("editions.save", lang), type="primary", key="ed_save",
-                          disabled=target.exists() and not overwrite):
+                          disabled=bool(refusal) or (target.exists() and not overwrite)):
             try:
-                saved = save_edition(imported, overwrite=overwrite)
-            except (EditionExists, OSError, ValueError) as exc:
-                st.error(t("editions.save_failed", lang, error=exc))
+                saved = save_edition(imported, state.current_actor() or Actor("?", "viewer"), overwrite=overwrite)
+            except (EditionExists, OSError, ValueError, PermissionDenied) as exc:
+                st.error(save_refusal(imported, target)
+                         or t("editions.save_failed", lang, error=widgets.plain(str(exc))))
             else:
                 state.reload_editions()  # the cached list of editions must include the new file
-                st.session_state["ed_saved"] = t("editions.saved", lang, file=saved.name, edition=imported.title(lang))
+                st.session_state["ed_saved"] = t("editions.saved", lang, file=widgets.plain(saved.name),
+                                                 edition=widgets.plain(imported.title(lang)))
                 st.rerun()  # every list of editions on the page (and the sidebar) now shows the new one
         cols[1].download_button(t("editions.download", lang), framework_to_yaml(imported),
                                 file_name=f"{imported.id}.yaml", mime="application/yaml", key="ed_download")

@@ -11,6 +11,7 @@ import pytest
 from dti.framework import registry
 from dti.io.catalogue import CatalogueError, import_catalogue
 from dti.io.editions import carry_responses, compare_editions
+from dti.roles import Actor
 from dti.scoring.engine import EditionIncompleteError, Response, score, score_main_values
 from tests.conftest import read_reference_csv
 from tests.test_catalogue import catalogue_rows, xlsx_bytes
@@ -21,6 +22,9 @@ STRUCTURE_2025_FOR_TESTS = [("1", "Nhận thức số", 5, 100), ("2", "Thể ch
                             ("4", "Nhân lực số", 6, 100), ("5", "An toàn thông tin mạng", 6, 100),
                             ("6", "Hoạt động chính quyền số", 8, 200), ("7", "Hoạt động kinh tế số", 5, 150),
                             ("8", "Hoạt động xã hội số", 5, 150)]
+
+
+COORDINATOR = Actor("coord", "coordinator")
 
 
 @pytest.fixture(scope="module")
@@ -172,7 +176,7 @@ def test_save_edition_writes_yaml_that_loads_and_never_overwrites_silently(offic
     from dti.framework.validation import load_framework_file
     from dti.io.editions import EditionExists, save_edition
 
-    path = save_edition(official2022, folder=tmp_path)
+    path = save_edition(official2022, COORDINATOR, folder=tmp_path)
     assert path == tmp_path / "dti-2022-official.yaml"
     assert load_framework_file(path) == official2022
     lines = path.read_text(encoding="utf-8").splitlines()
@@ -182,8 +186,8 @@ def test_save_edition_writes_yaml_that_loads_and_never_overwrites_silently(offic
     assert "complete: true" in lines
     path.write_text("edited by hand", encoding="utf-8")
     with pytest.raises(EditionExists):
-        save_edition(official2022, folder=tmp_path)
+        save_edition(official2022, COORDINATOR, folder=tmp_path)
     assert path.read_text(encoding="utf-8") == "edited by hand"
-    save_edition(official2022, folder=tmp_path, overwrite=True)
+    save_edition(official2022, COORDINATOR, folder=tmp_path, overwrite=True)
     assert load_framework_file(path) == official2022
     assert [p.name for p in tmp_path.iterdir()] == ["dti-2022-official.yaml"]  # no temporary file left

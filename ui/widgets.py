@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -11,6 +12,7 @@ import streamlit as st
 from dti.framework.model import Framework, ProvenanceStatus
 from dti.i18n import fmt_number, fmt_points, t
 from dti.scoring.engine import Result
+from dti.text import clean_text
 from ui import state
 
 log = logging.getLogger("dti.app")
@@ -24,6 +26,30 @@ def guard(lang: str) -> Iterator[None]:
     except Exception as exc:  # noqa: BLE001 - any failure becomes a message; the log keeps the details
         log.exception("unexpected error in the app")
         st.error(t("common.unexpected_error", lang, error=type(exc).__name__))
+
+
+# Characters that start Markdown (or GitHub's extensions: tables, strikethrough, e-mail links, Streamlit's $LaTeX$)
+# anywhere in a line; backslash-escaped they are literal. Other punctuation (- . + =) matters only at the start of
+# a line (lists, headings), so ordinary names and file names ("dti-2022.yaml") keep their plain spelling.
+_ANYWHERE = re.compile(r"([\\`*_{}\[\]()<>!#|~$&@])")
+_LINE_START = re.compile(r"^(\s*|\s*\d+)([-+=.])", re.MULTILINE)  # "- x", "+ x", "1. x", "===" under a line
+_WWW = re.compile(r"\b(www)\.", re.IGNORECASE)  # GitHub links www.host without http://
+# Streamlit turns :name: into an emoji, :red[…] into colour and :material/x: into an icon after Markdown is
+# parsed, so an escaped colon would still form them: a word joiner (invisible, not a space) after each colon
+# breaks them, and http:// links with them.
+_WORD_JOINER = "\u2060"
+
+
+def plain(text: object) -> str:
+    """``text`` from a user or a file, made safe to put into anything Streamlit renders as Markdown (st.markdown,
+    st.success/error/info/warning, captions, widget labels, tabs, metric labels): shown literally, so
+    ``[Verify](http://evil)`` is no link, ``![t](http://host/x.png)`` fetches nothing, ``<img src=x>`` is no tag,
+    ``:-1:`` is no emoji and ``$x$`` no formula. Not for plain-text places (dataframes, selectbox options,
+    text inputs), where the escapes would show."""
+    escaped = _ANYWHERE.sub(r"\\\1", clean_text(str(text)))
+    escaped = _LINE_START.sub(r"\1\\\2", escaped)
+    escaped = _WWW.sub(r"\1\\.", escaped)
+    return escaped.replace(":", ":" + _WORD_JOINER)
 
 
 def edition_label(fw: Framework, lang: str) -> str:

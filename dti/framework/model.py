@@ -11,13 +11,26 @@ from enum import StrEnum
 from functools import cached_property
 from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, NonNegativeFloat
+from pydantic import BaseModel, ConfigDict, Field, NonNegativeFloat, model_validator
+
+from dti.text import clean_text
 
 
 class Strict(BaseModel):
     """Base for every YAML node: unknown keys are typos, not silently ignored."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_control_characters(cls, data):
+        # Titles and texts come from uploaded catalogues too: control characters never enter an edition.
+        # (Nested nodes are Strict too and clean their own fields.)
+        if not isinstance(data, dict):
+            return data
+        return {k: clean_text(v) if isinstance(v, str)
+                else [clean_text(x) if isinstance(x, str) else x for x in v] if isinstance(v, list) else v
+                for k, v in data.items()}
 
 
 class ProvenanceStatus(StrEnum):

@@ -21,6 +21,7 @@ from dti.framework import registry
 from dti.framework.model import Framework
 from dti.framework.validation import parse_framework
 from dti.io.catalogue import framework_to_yaml, normalise
+from dti.roles import Actor, require_coordinator
 from dti.scoring.engine import Response
 from dti.scoring.rules import InputError, check_points, points_from_value
 
@@ -157,18 +158,50 @@ class EditionExists(FileExistsError):
     """Saving would replace an edition file; the caller must ask before overwriting."""
 
 
+class EditionRefused(ValueError):
+    """Saving is refused whatever the confirmation: a shipped edition, or an id another file already holds.
+
+    ``key`` and ``params`` name the ``security.<key>`` text of config/i18n.yaml for the UI.
+    """
+
+    def __init__(self, message: str, key: str, **params):
+        self.key, self.params = key, params
+        super().__init__(message)
+
+
 def edition_path(fw: Framework, folder: Path | None = None) -> Path:
     """Where ``fw`` is saved: ``<frameworks folder>/<id>.yaml`` (the registry reads the id from the file name)."""
     return (folder or registry.frameworks_dir()) / f"{fw.id}.yaml"
 
 
-def save_edition(fw: Framework, folder: Path | None = None, overwrite: bool = False) -> Path:
-    """Write ``fw`` as YAML under the frameworks folder; never replaces a file unless ``overwrite``.
+def check_edition_target(fw: Framework, path: Path) -> None:
+    """Refuse (EditionRefused) writing ``fw`` to ``path`` when it would replace a shipped edition or give a
+    second file the id of an edition that exists: a province's edition is a new file with a new id."""
+    if fw.id in registry.SHIPPED_EDITIONS or (path.stem in registry.SHIPPED_EDITIONS
+                                             and path.parent.resolve() == registry.DEFAULT_FRAMEWORKS_DIR.resolve()):
+        raise EditionRefused(f"{fw.id} is an edition shipped with the app and is never replaced; "
+                             "save the province's edition under a new id", "edition_shipped", edition=fw.id)
+    if path.stem != fw.id:
+        raise EditionRefused(f"{path.name}: an edition's file is named after its id; name it {fw.id}.yaml",
+                             "edition_file_name", file=path.name, edition=fw.id)
+    for folder in {path.parent.resolve(), registry.frameworks_dir().resolve()}:
+        other = registry.file_of(fw.id, folder) if folder.is_dir() else None
+        if other is not None and other.resolve() != path.resolve():
+            raise EditionRefused(f"{fw.id} is already the id of {other}; two files cannot hold the same edition: "
+                                 f"choose another id", "edition_duplicate", edition=fw.id, file=other.name)
 
-    The text is checked by loading it back before it replaces anything, and written through a temporary
-    file, so a failure leaves no half-written edition behind.
+
+def save_edition(fw: Framework, actor: Actor, folder: Path | None = None, overwrite: bool = False,
+                 path: Path | None = None) -> Path:
+    """Write ``fw`` as YAML (``<folder>/<id>.yaml`` unless ``path``); coordinator only.
+
+    Never replaces a shipped edition nor gives a second file an existing id (EditionRefused), never replaces
+    a file unless ``overwrite`` (EditionExists). The text is checked by loading it back before it replaces
+    anything, and written through a temporary file, so a failure leaves no half-written edition behind.
     """
-    path = edition_path(fw, folder)
+    require_coordinator(actor, "editions")
+    path = path or edition_path(fw, folder)
+    check_edition_target(fw, path)
     if path.exists() and not overwrite:
         raise EditionExists(f"{path.name} already exists; choose another id or confirm the replacement")
     text = framework_to_yaml(fw)

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from dti.framework import registry
 from dti.framework.model import Framework
+from dti.roles import Actor, PermissionDenied, StorageError, require_coordinator
 from dti.scoring.engine import InputProblem, InputProblems, Response, Result, score
 from dti.scoring.rules import InputError, check_points, is_blank, points_from_value
 from dti.storage import db
@@ -32,40 +33,9 @@ from dti.storage.models import (
     ResponseRecord,
     User,
 )
+from dti.text import clean_text, clean_value
 
-ROLES = ("coordinator", "agency", "viewer")
 EDITABLE_FIELDS = ("value", "points", "evidence", "links", "note", "status")
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who is acting: their login name, role and (for the agency role) their agency."""
-
-    username: str
-    role: str
-    agency_id: int | None = None
-    display_name: str = ""
-
-    def __post_init__(self):
-        if self.role not in ROLES:
-            raise ValueError(f"role {self.role!r} is not one of {ROLES}")
-        if self.role == "agency" and self.agency_id is None:
-            raise ValueError("an agency account needs its agency")
-
-
-class StorageError(Exception):
-    """A refused write; the message says why and what to do (English; ``key`` and ``params`` name the
-    ``storage.err_<key>`` text of config/i18n.yaml for the UI)."""
-
-    def __init__(self, message: str, key: str = "", **params: Any):
-        self.key, self.params = key, params
-        super().__init__(message)
-
-
-class PermissionDenied(StorageError):
-    def __init__(self, actor: Actor, code: str, reason: str):
-        self.actor, self.code, self.reason = actor, code, reason
-        super().__init__(f"{actor.username} may not change component {code}: {reason}")
 
 
 class ConflictError(StorageError):
@@ -255,12 +225,12 @@ class Store:
         self._require_coordinator(actor, "province")
         with self._session.begin() as s:
             p = s.get(ProvinceProfile, 1) or ProvinceProfile(id=1)
-            p.name, p.code = name.strip(), code.strip()
+            p.name, p.code = clean_text(name, one_line=True).strip(), clean_text(code, one_line=True).strip()
             s.add(p)
 
     def add_agency(self, actor: Actor, name: str, kind: str = "department") -> int:
         self._require_coordinator(actor, "agencies")
-        name = name.strip()
+        name = clean_text(name, one_line=True).strip()
         if not name:
             raise StorageError("an agency needs a name", "agency_name")
         with self._session.begin() as s:
@@ -279,6 +249,7 @@ class Store:
     def add_user(self, username: str, role: str, *, password_hash: str | None = None, agency_id: int | None = None,
                  display_name: str = "") -> int:
         Actor(username, role, agency_id)  # validates role and agency
+        username, display_name = clean_text(username, one_line=True), clean_text(display_name, one_line=True)
         with self._session.begin() as s:
             user = User(username=username.strip(), role=role, password_hash=password_hash, agency_id=agency_id,
                         display_name=display_name or username)
@@ -393,8 +364,7 @@ class Store:
                 raise PermissionDenied(actor, code, "it is not assigned to your agency; ask the coordinator")
 
     def _require_coordinator(self, actor: Actor, what: str) -> None:
-        if actor.role != "coordinator":
-            raise PermissionDenied(actor, what, "only the coordinator can do this")
+        require_coordinator(actor, what)
 
     # --- responses --------------------------------------------------------------------------------
 
@@ -453,6 +423,7 @@ class Store:
             raise TypeError(f"cannot save fields {sorted(unknown)}; use {EDITABLE_FIELDS}")
         if "status" in changes and changes["status"] not in STATUSES:
             raise StorageError(f"status {changes['status']!r} is not one of {STATUSES}")
+        changes = {k: clean_value(v) for k, v in changes.items()}
         fw = self.framework_of(assessment_id)
         if "value" in changes or "points" in changes:
             value = changes.get("value")
@@ -508,6 +479,7 @@ class Store:
                       note: str = "") -> StoredResponse:
         """The appraised points (thẩm định) of a component; coordinator only. None clears it."""
         self._require_coordinator(actor, code)
+        note = clean_text(note)
         fw = self.framework_of(assessment_id)
         comp = fw.component_by_code.get(code)
         if comp is None:
@@ -544,6 +516,8 @@ class Store:
         in a file never erases an answer, unless ``replace``: then every other stored answer this actor may
         edit is cleared too (the file becomes the assessment). Returns how many components changed.
         """
+        responses = {code: Response(code, clean_value(r.value), r.points, clean_text(r.evidence), clean_text(r.note))
+                     for code, r in responses.items()}
         fw = self.framework_of(assessment_id)
         points = {code: (check_points(fw.component_by_code[code], r.points) if r.points is not None
                          else self._points(fw, code, r.value)) for code, r in responses.items()}

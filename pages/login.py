@@ -21,9 +21,15 @@ else:
         username = st.text_input(t("auth.username", lang))
         password = st.text_input(t("auth.password", lang), type="password")
         if st.form_submit_button(t("auth.login", lang), type="primary"):
-            actor = auth.authenticate(state.store(), username, password)
+            try:
+                actor = auth.authenticate(state.store(), username, password, client=st.context.ip_address)
+            except auth.LoginThrottled as exc:
+                st.error(t("security.login_wait", lang, seconds=exc.seconds))
+                st.stop()
             if actor is None:
                 st.error(t("auth.bad_login", lang))
+                if seconds := auth.LOGIN_THROTTLE.wait(auth.LOGIN_THROTTLE.keys(username, st.context.ip_address)):
+                    st.warning(t("security.login_wait", lang, seconds=seconds))
             else:
                 state.log_in(actor)
                 st.rerun()

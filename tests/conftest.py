@@ -53,3 +53,12 @@ def store(db_url, fw_all_rules):
     s = Store.open(db_url, frameworks={fw_all_rules.id: fw_all_rules}.__getitem__)
     yield s
     s.close()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_login_throttle():
+    """Failed log-ins of one test never make another wait (the throttle lives as long as the process)."""
+    from dti.storage import auth
+
+    auth.LOGIN_THROTTLE.reset()
+    yield

@@ -9,6 +9,11 @@ the UI passes in whether OIDC is configured and the e-mail it got.
 
 from __future__ import annotations
 
+import math
+import threading
+import time
+from collections.abc import Callable, Iterable
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
@@ -60,14 +65,91 @@ def _actor(user) -> Actor:
     return Actor(user.username, user.role, user.agency_id, user.display_name)
 
 
-def authenticate(store: Store, username: str, password: str) -> Actor | None:
-    """The actor for a correct local user name and password, else None (never says which one was wrong)."""
+class LoginThrottled(StorageError):
+    """Too many failed log-ins for this user name or from this client: wait ``seconds`` before trying again."""
+
+    def __init__(self, seconds: int):
+        self.seconds = seconds
+        super().__init__(f"too many failed log-ins; wait {seconds} seconds, then try again", "login_wait",
+                         seconds=seconds)
+
+
+class LoginThrottle:
+    """Slows down guessing: after ``free`` failed log-ins for a user name (``free_per_client`` from one client
+    address) each further attempt waits twice as long as the last, from ``first_delay`` seconds up to
+    ``max_delay``. An attempt while waiting is refused unchecked and does not count; a correct log-in clears
+    the user name's count (not the client's, or one's own account would reset guessing at others); a count
+    is forgotten ``forget_after`` seconds after its last failure. In memory, per server process: the
+    app is one process, and a restart forgetting the counts costs an attacker a restart per few guesses.
+    """
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic, free: int = 3, free_per_client: int = 10,
+                 first_delay: float = 2.0, max_delay: float = 300.0, forget_after: float = 900.0):
+        self.clock, self.free, self.free_per_client = clock, free, free_per_client
+        self.first_delay, self.max_delay, self.forget_after = first_delay, max_delay, forget_after
+        self._failures: dict[tuple[str, str], tuple[int, float]] = {}  # key → (count, time of the last failure)
+        self._lock = threading.Lock()  # sessions log in from several threads
+
+    @staticmethod
+    def keys(username: str, client: str | None) -> list[tuple[str, str]]:
+        keys = [("user", username.strip().lower())]
+        return [*keys, ("client", client)] if client else keys
+
+    def _delay(self, key: tuple[str, str], count: int) -> float:
+        over = count - (self.free if key[0] == "user" else self.free_per_client)
+        return 0.0 if over < 0 else min(self.first_delay * 2 ** over, self.max_delay)
+
+    def wait(self, keys: Iterable[tuple[str, str]]) -> int:
+        """Whole seconds to wait before the next attempt may be checked (0: go ahead)."""
+        now = self.clock()
+        longest = 0.0
+        with self._lock:
+            for key in keys:
+                count, last = self._failures.get(key, (0, now))
+                if now - last >= self.forget_after:
+                    self._failures.pop(key, None)
+                    continue
+                longest = max(longest, last + self._delay(key, count) - now)
+        return math.ceil(longest) if longest > 0 else 0
+
+    def failed(self, keys: Iterable[tuple[str, str]]) -> None:
+        now = self.clock()
+        with self._lock:
+            for key in keys:
+                count, last = self._failures.get(key, (0, now))
+                self._failures[key] = (1 if now - last >= self.forget_after else count + 1, now)
+
+    def reset(self) -> None:
+        with self._lock:
+            self._failures.clear()
+
+    def succeeded(self, username: str) -> None:
+        with self._lock:
+            self._failures.pop(("user", username.strip().lower()), None)
+
+
+LOGIN_THROTTLE = LoginThrottle()
+
+
+def authenticate(store: Store, username: str, password: str, client: str | None = None,
+                 throttle: LoginThrottle = LOGIN_THROTTLE) -> Actor | None:
+    """The actor for a correct local user name and password, else None (never says which one was wrong).
+
+    ``client`` is the address the attempt comes from (None when unknown or local). Repeated failures for the
+    user name or from the client raise LoginThrottled, without checking the password, until the wait is over.
+    """
+    keys = throttle.keys(username, client)
+    if seconds := throttle.wait(keys):
+        raise LoginThrottled(seconds)
     user = store.user(username.strip().lower()) if username.strip() else None
     if user is None or not user.password_hash:
         verify_password(_DUMMY_HASH, password)
+        throttle.failed(keys)
         return None
     if not verify_password(user.password_hash, password):
+        throttle.failed(keys)
         return None
+    throttle.succeeded(username)
     return _actor(user)
 
 

@@ -39,12 +39,17 @@ def database_url(explicit: str | None = None) -> str:
     return url
 
 
+# Statement parameters never reach an error message or a log: a failed insert of an account would otherwise
+# print its password hash (and answers, evidence, names), and messages end up in the server log.
+_ENGINE_OPTIONS = {"hide_parameters": True}
+
+
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 30})
+        engine = create_engine(url, connect_args={"timeout": 30}, **_ENGINE_OPTIONS)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record):  # every new connection: WAL, foreign keys, wait on locks
@@ -58,7 +63,7 @@ def make_engine(url: str) -> Engine:
             cur.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, **_ENGINE_OPTIONS)
 
 
 def alembic_config() -> Config:

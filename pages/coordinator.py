@@ -67,7 +67,7 @@ with agencies:
             if st.form_submit_button(t("coordinator.add_agency", lang)):
                 try:
                     store.add_agency(actor, name, kind)
-                    st.success(t("coordinator.agency_added", lang, name=name))
+                    st.success(t("coordinator.agency_added", lang, name=widgets.plain(name)))
                 except StorageError as exc:
                     st.error(storage_widgets.explain(exc, lang))
         with st.form("s_add_user", clear_on_submit=True):
@@ -83,7 +83,7 @@ with agencies:
                 try:
                     auth.create_account(store, username, role, password or None,
                                         agency_id=agency.id if agency else None)
-                    st.success(t("coordinator.account_added", lang, name=username))
+                    st.success(t("coordinator.account_added", lang, name=widgets.plain(username)))
                 except (StorageError, ValueError) as exc:
                     st.error(storage_widgets.explain(exc, lang))
     st.dataframe([{t("coordinator.agency", lang): a.name, t("coordinator.agency_kind", lang):

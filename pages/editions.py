@@ -54,9 +54,9 @@ def points(x: float | None) -> str:
 
 # --- editions that cannot be scored yet, and how to complete them -------------------------------------
 for fw in (found[i] for i in ids if not found[i].complete):
-    st.warning(t("editions.incomplete", lang, edition=fw.title(lang),
-                 missing=(fw.missing_en if lang == "en" else fw.missing_vi) or "—"))
-    st.caption(t("editions.incomplete_fix", lang, edition=fw.title(lang)))
+    st.warning(t("editions.incomplete", lang, edition=widgets.plain(fw.title(lang)),
+                 missing=widgets.plain((fw.missing_en if lang == "en" else fw.missing_vi) or "—")))
+    st.caption(t("editions.incomplete_fix", lang, edition=widgets.plain(fw.title(lang))))
 
 # --- load the official catalogue ------------------------------------------------------------------
 st.header(t("editions.import_title", lang))
@@ -70,10 +70,10 @@ if upload is not None:
     try:
         imported = import_catalogue(upload.getvalue(), upload.name, found[base_id], new_id=new_id)
     except FrameworkError as exc:  # CatalogueError too: every problem with its row, nothing saved
-        st.error(t("editions.import_failed", lang, file=upload.name, n=len(exc.problems)))
+        st.error(t("editions.import_failed", lang, file=widgets.plain(upload.name), n=len(exc.problems)))
         st.code("\n".join(str(p) for p in exc.problems), language=None)
     else:
-        st.success(t("editions.import_ok", lang, file=upload.name, mains=len(imported.main_indices),
+        st.success(t("editions.import_ok", lang, file=widgets.plain(upload.name), mains=len(imported.main_indices),
                      components=len(imported.components), points=fmt_points(imported.total_points, lang)))
         summary = import_summary(imported)
         kept = sum(row["rules_provisional"] for row in summary)
@@ -93,7 +93,7 @@ if upload is not None:
         if refusal:  # a shipped edition, an id another file holds, or not the coordinator: no save offered
             st.warning(refusal)
         elif target.exists():
-            st.warning(t("editions.exists", lang, file=target.name))
+            st.warning(t("editions.exists", lang, file=widgets.plain(target.name)))
             overwrite = st.checkbox(t("editions.overwrite", lang), key="ed_overwrite")
         cols = st.columns(2)
         if cols[0].button(t("editions.save", lang), type="primary", key="ed_save",
@@ -162,7 +162,7 @@ else:
     year, quarter = state.current_period()
     target_id = st.selectbox(t("editions.carry_target", lang), targets, format_func=label, key="ed_carry_target")
     carried, dropped = carry_responses(state.get_responses(), current, found[target_id])
-    st.caption(t("editions.carry_preview", lang, source=label(current.id), period=f"Q{quarter}/{year}",
+    st.caption(t("editions.carry_preview", lang, source=widgets.plain(label(current.id)), period=f"Q{quarter}/{year}",
                  carried=len(carried), dropped=len(dropped)))
     if dropped:
         st.dataframe(pd.DataFrame([{t("editions.col_code", lang): d.code, t("editions.carry_reason", lang): d.reason}
@@ -172,5 +172,6 @@ else:
         if refused:
             st.error(refused)
         else:
-            st.session_state["ed_carried"] = t("editions.carried", lang, n=len(carried), edition=label(target_id))
+            st.session_state["ed_carried"] = t("editions.carried", lang, n=len(carried),
+                                                edition=widgets.plain(label(target_id)))
             st.rerun()

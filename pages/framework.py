@@ -18,9 +18,10 @@ ids = state.edition_ids()
 browse_id = st.selectbox(t("framework.browse_edition", lang), ids, index=ids.index(state.current_edition_id()),
                          format_func=lambda i: widgets.edition_label(found[i], lang), key="f_edition")
 fw = found[browse_id]
-st.caption(f"{fw.legal_basis} · {fw.year} · {t('framework.status_' + fw.status, lang)}")
+st.caption(f"{widgets.plain(fw.legal_basis)} · {fw.year} · {t('framework.status_' + fw.status, lang)}")
 if not fw.complete:
-    st.warning(t("framework.incomplete", lang, missing=(fw.missing_en if lang == "en" else fw.missing_vi) or "—"))
+    st.warning(t("framework.incomplete", lang,
+                 missing=widgets.plain((fw.missing_en if lang == "en" else fw.missing_vi) or "—")))
 if browse_id != state.current_edition_id():
     st.button(t("framework.use_edition", lang), on_click=state.set_edition, args=(browse_id,), key="f_use")
 
@@ -32,10 +33,11 @@ counts[3].metric(t("framework.provisional_count", lang), len(fw.provisional_comp
 
 st.subheader(t("framework.pillars", lang))
 for pillar in fw.pillars:
-    mains = ", ".join(f"{c}. {fw.main_index_by_code[c].name(lang)}" for c in pillar.main_indices
+    mains = ", ".join(f"{c}. {widgets.plain(fw.main_index_by_code[c].name(lang))}"
+                      for c in pillar.main_indices
                       if c in fw.main_index_by_code)
-    st.markdown(f"**{pillar.name(lang)}** ({fmt_points(pillar.max_points, lang)} {t('common.points', lang)}): "
-                f"{mains}")
+    st.markdown(f"**{widgets.plain(pillar.name(lang))}** ({fmt_points(pillar.max_points, lang)} "
+                f"{t('common.points', lang)}): {mains}")
 
 query = st.text_input(t("framework.search", lang), key="f_search", placeholder=t("framework.search_hint", lang))
 needle = query.strip().lower()
@@ -63,7 +65,8 @@ for m in fw.main_indices:
     if needle and not comps:
         continue
     points = fmt_points(m.max_points, lang) if m.scored else t("assessment.not_scored", lang)
-    with st.expander(f"{m.code}. {m.name(lang)} · {points} {t('common.points', lang) if m.scored else ''} · "
+    title = widgets.plain(m.name(lang))
+    with st.expander(f"{m.code}. {title} · {points} {t('common.points', lang) if m.scored else ''} · "
                      f"{len(m.components)} {t('framework.components', lang).lower()}", expanded=bool(needle)):
         rows = [{t("results.col_code", lang): c.code,
                  t("results.col_name", lang): c.name(lang),

@@ -36,13 +36,13 @@ if actor.role != "viewer":
         try:
             n = store.import_file(actor, period.id, uploaded.getvalue(), uploaded.name)
         except ImportRefused as exc:
-            st.error(t("import_export.refused", lang, file=uploaded.name, n=len(exc.problems)))
-            st.markdown("\n".join(f"- {p.text(lang)}" for p in exc.problems[:100]))
+            st.error(t("import_export.refused", lang, file=widgets.plain(uploaded.name), n=len(exc.problems)))
+            st.markdown("\n".join(f"- {widgets.plain(p.text(lang))}" for p in exc.problems[:100]))
         except PermissionDenied as exc:
-            st.error(t("import_export.denied", lang, file=uploaded.name, codes=exc.code))
+            st.error(t("import_export.denied", lang, file=widgets.plain(uploaded.name), codes=widgets.plain(exc.code)))
         else:
             state.set_period(period.year, period.quarter)  # forms re-read the imported answers
-            st.success(t("import_export.imported", lang, file=uploaded.name, n=n))
+            st.success(t("import_export.imported", lang, file=widgets.plain(uploaded.name), n=n))
 
 st.subheader(t("import_export.export", lang))
 left, right = st.columns(2)

@@ -5,14 +5,14 @@ import streamlit as st
 from dti.i18n import t
 from dti.storage import auth
 from ui import lang as ui_lang
-from ui import state
+from ui import state, widgets
 
 lang = ui_lang.current()
 st.title(t("auth.login_title", lang))
 
 if state.auth_mode() == "oidc":
     if st.user.is_logged_in and state.current_actor() is None:
-        st.error(t("auth.no_account", lang, email=st.user.get("email", "")))
+        st.error(t("auth.no_account", lang, email=widgets.plain(st.user.get("email", ""))))
         st.button(t("auth.logout", lang), on_click=st.logout)
     else:
         st.button(t("auth.login_sso", lang), on_click=st.login, type="primary")

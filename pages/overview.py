@@ -12,7 +12,7 @@ fw = widgets.scorable_framework(lang)
 result = score(fw, state.get_responses())
 
 st.title(t("overview.title", lang))
-st.caption(fw.title(lang) + " · " + fw.legal_basis)
+st.caption(widgets.plain(fw.title(lang) + " · " + fw.legal_basis))
 dti_col, points_col, answered_col = st.columns(3)
 dti_col.metric(t("common.dti", lang), fmt_number(result.dti, lang))
 points_col.metric(t("common.dti_points", lang, top=fmt_points(result.max_points, lang)),
@@ -34,7 +34,8 @@ with st.container(key="o_lowest"):
     else:
         st.markdown(widgets.lowest_sentence(fw, result, lang, count=3))
         weakest_pillar = result.lowest_pillars[0]
-        st.markdown(t("common.lowest_pillar", lang, items=f"**{fw.pillar_by_code[weakest_pillar].name(lang)}** "
+        pillar_name = widgets.plain(fw.pillar_by_code[weakest_pillar].name(lang))
+        st.markdown(t("common.lowest_pillar", lang, items=f"**{pillar_name}** "
                       f"{fmt_number(result.pillars[weakest_pillar].value, lang)}"))
 if fw.provisional_components:
     st.caption("⚠ " + t("overview.provisional", lang, n=len(fw.provisional_components), total=len(fw.components)))

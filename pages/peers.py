@@ -23,9 +23,9 @@ upload = st.file_uploader(t("peers.upload", lang), type=["csv"], key="peers_uplo
 if upload is not None:
     try:
         table = peers.read_published_bytes(upload.getvalue(), upload.name)
-        st.success(t("peers.uploaded", lang, file=upload.name, n=len(table.facts)))
+        st.success(t("peers.uploaded", lang, file=widgets.plain(upload.name), n=len(table.facts)))
     except peers.PublishedTableError as exc:
-        st.error(t("peers.upload_bad", lang) + "\n\n" + "\n".join(f"- {p}" for p in exc.problems[:20]))
+        st.error(t("peers.upload_bad", lang) + "\n\n" + "\n".join(f"- {widgets.plain(p)}" for p in exc.problems[:20]))
 year, rank_of = decide.year_picker(table, lang, key="peers")
 
 estimate = table.estimate_rank(result.dti, year, "dti", rank_of)
@@ -80,7 +80,8 @@ for file in st.file_uploader(t("peers.merge_files", lang), type=["csv", "xlsx", 
     try:
         parts.append(peers.result_profile(fw, score(fw, responses_from_bytes(fw, file.getvalue(), file.name))))
     except InputProblems as exc:
-        st.error(t("peers.merge_bad_file", lang) + "\n\n" + "\n".join(f"- {p}" for p in exc.problems[:20]))
+        st.error(t("peers.merge_bad_file", lang) + "\n\n"
+                 + "\n".join(f"- {widgets.plain(p)}" for p in exc.problems[:20]))
 provinces = sorted(table.values(year, "dti", rank_of))  # only rows with a published value can be merged
 chosen = st.multiselect(t("peers.merge_published", lang, year=year), provinces, max_selections=3,
                         key="peers_merge_provinces")

@@ -23,7 +23,7 @@ SIDE_WIDTH = 210  # px: evidence and note beside the answer
 
 
 def tab_label(m: MainIndex, lang: str) -> str:
-    return f"{m.code}. {m.name(lang)}"
+    return f"{m.code}. {widgets.plain(m.name(lang))}"  # titles come from uploaded catalogues too
 
 
 def error_key(code: str) -> str:
@@ -115,7 +115,7 @@ def component_form(comp: Component, scored: ComponentScore, given: Response | No
     if given is not None and given.points is not None and comp.rule.type not in ("direct", "parts"):
         st.caption(t("assessment.points_from_file", lang, points=fmt_points(given.points, lang)))
     if error_key(code) in st.session_state:
-        st.error(t("assessment.not_saved", lang, problem=st.session_state[error_key(code)]))
+        st.error(t("assessment.not_saved", lang, problem=widgets.plain(st.session_state[error_key(code)])))
 
 
 class FixedTexts(NamedTuple):
@@ -145,8 +145,9 @@ def fixed_texts(comp: Component, lang: str) -> FixedTexts:
         labels = {lv.key: f"{name(lv, lang)} ({fmt_points(lv.share * comp.max_points, lang)})"
                   for lv in comp.rule.levels}
     texts = FixedTexts(
-        title=f"**{comp.code}** {comp.name(lang)} {badge} · ",
-        help=f"{t('common.provisional_help', lang)}\n\n{comp.provenance.source}" if badge else None,
+        title=f"**{comp.code}** {widgets.plain(comp.name(lang))} {badge} · ",
+        help=(f"{t('common.provisional_help', lang)}\n\n{widgets.plain(comp.provenance.source)}" if badge
+              else None),
         evidence=t("assessment.evidence", lang),
         evidence_hint=(comp.evidence_en if lang == "en" else comp.evidence_vi) or None,
         note=t("assessment.note", lang),
@@ -190,11 +191,11 @@ def answer_input(comp: Component, initial: dict, header: str, help_text: str | N
         box.markdown(header, help=help_text)
         a, b = box.columns(2)
         for col, part in ((a, "a"), (b, "b")):
-            col.number_input(name_of(rule, part, lang), value=initial[forms.key(code, part)], step=1.0,
+            col.number_input(widgets.plain(name_of(rule, part, lang)), value=initial[forms.key(code, part)], step=1.0,
                              key=forms.key(code, part), placeholder=part, **common)
     elif rule.type == "stepped":
         steps = ", ".join(f"≥{s.min:g} → {s.share:.0%}" for s in rule.steps)
-        unit = rule.unit_en if lang == "en" else rule.unit_vi
+        unit = widgets.plain(rule.unit_en if lang == "en" else rule.unit_vi)
         st.number_input(f"{header} ({unit}: {steps})", value=initial[value_key], step=1.0, key=value_key,
                         help=help_text, **common)
     elif rule.type == "parts":
@@ -204,7 +205,8 @@ def answer_input(comp: Component, initial: dict, header: str, help_text: str | N
         cols = box.columns(len(rule.parts) + 1)
         for col, part in zip(cols, rule.parts):
             part_key = forms.key(code, f"part_{part.key}")
-            col.checkbox(f"{name(part, lang)} ({part.share:.0%})", initial[part_key], key=part_key, **common)
+            col.checkbox(f"{widgets.plain(name(part, lang))} ({part.share:.0%})", initial[part_key], key=part_key,
+                         **common)
         none_key = forms.key(code, "none")
         cols[-1].checkbox(t("assessment.no_part", lang), initial[none_key], key=none_key, **common)
     elif rule.type == "direct":

@@ -20,6 +20,7 @@ from dti.decide.scenarios import Scenario
 from dti.framework.model import Framework
 from dti.i18n import fmt_number, fmt_points, t
 from dti.scoring.engine import InputProblems, Response, Result
+from ui.widgets import plain
 
 LINK_NAME, LINK_OVERRIDES = "scn", "sc"
 
@@ -62,10 +63,10 @@ def open_shared_link(ns: str, fw: Framework, lang: str) -> None:
     try:
         scenario = scenarios.decode(fw, text, name)
     except InputProblems as exc:
-        st.error(t("scenarios.bad_link", lang, problems="; ".join(str(p) for p in exc.problems)))
+        st.error(t("scenarios.bad_link", lang, problems=plain("; ".join(str(p) for p in exc.problems))))
         return
     add_scenario(ns, fw, scenario)
-    st.success(t("scenarios.opened_link", lang, name=scenario.name))
+    st.success(t("scenarios.opened_link", lang, name=plain(scenario.name)))
 
 
 def _share(ns: str, scenario: Scenario, lang: str) -> None:
@@ -74,7 +75,7 @@ def _share(ns: str, scenario: Scenario, lang: str) -> None:
     if st.query_params.get(LINK_OVERRIDES) != text or st.query_params.get(LINK_NAME) != scenario.name:
         st.query_params[LINK_NAME] = scenario.name
         st.query_params[LINK_OVERRIDES] = text
-    st.caption(t("scenarios.share_help", lang, name=scenario.name))
+    st.caption(t("scenarios.share_help", lang, name=plain(scenario.name)))
     st.code(f"?{LINK_NAME}={scenario.name}&{LINK_OVERRIDES}={text}", language=None)
 
 
@@ -87,7 +88,7 @@ def scenario_editor(ns: str, fw: Framework, baseline: Result, lang: str, share: 
     if button.button(t("scenarios.create", lang), key=f"{ns}_create", icon=":material/add:"):
         name = (name or "").strip() or t("scenarios.default_name", lang, n=len(store) + 1)
         if name in store:
-            st.warning(t("scenarios.duplicate_name", lang, name=name))
+            st.warning(t("scenarios.duplicate_name", lang, name=plain(name)))
         else:
             add_scenario(ns, fw, Scenario(name))
     if not store:
@@ -111,7 +112,7 @@ def scenario_editor(ns: str, fw: Framework, baseline: Result, lang: str, share: 
     try:
         scenarios.check(fw, edited)
     except InputProblems as exc:
-        st.error(t("scenarios.invalid", lang) + "\n\n" + "\n".join(f"- {p}" for p in exc.problems))
+        st.error(t("scenarios.invalid", lang) + "\n\n" + "\n".join(f"- {plain(p)}" for p in exc.problems))
         return
     record["current"] = edited
     if share:
@@ -152,7 +153,7 @@ def comparison(ns: str, fw: Framework, responses: Mapping[str, Response], table:
     rows = scenarios.compare(fw, responses, saved, table, year, rank_of, baseline_name=t("decide.baseline", lang))
     for r in rows:
         if r.ignored:
-            st.caption(f"{r.name}: " + t("scenarios.ignored", lang, codes=", ".join(r.ignored)))
+            st.caption(f"{plain(r.name)}: " + t("scenarios.ignored", lang, codes=plain(", ".join(r.ignored))))
     st.plotly_chart(scenarios.comparison_figure(fw, rows, lang, height=height), key=f"{ns}_compare_fig")
     records = scenarios.comparison_table(fw, rows, lang)
     shown = [{(t("scenarios.col_scenario_name", lang) if k == "scenario" else
@@ -206,7 +207,7 @@ def goal_seek(ns: str, fw: Framework, responses: Mapping[str, Response], baselin
     try:
         plan = goalseek.seek(fw, responses, target, efforts, targets)
     except goalseek.GoalSeekError as exc:
-        st.error(t("goalseek.error", lang, error=str(exc)))
+        st.error(t("goalseek.error", lang, error=plain(exc)))
         return None
     st.session_state[f"{ns}_plan"] = plan
     show_plan(ns, fw, plan, lang)
@@ -253,7 +254,7 @@ def show_plan(ns: str, fw: Framework, plan: goalseek.GoalPlan, lang: str) -> Non
     if st.button(t("goalseek.save", lang), key=f"{ns}_save_plan", icon=":material/save:"):
         name = t("goalseek.plan_name", lang, target=target)
         add_scenario(ns, fw, plan.scenario(name))
-        st.toast(t("goalseek.saved", lang, name=name))
+        st.toast(t("goalseek.saved", lang, name=plain(name)))
         st.rerun()
 
 
@@ -311,7 +312,7 @@ def agency_stakes(ns: str, fw: Framework, result: Result, lang: str,
             try:
                 assignment = read_assignment(fw, file.getvalue(), file.name)
             except ValueError as exc:
-                st.error(t("goalseek.agencies_bad", lang, file=file.name, problem=str(exc)))
+                st.error(t("goalseek.agencies_bad", lang, file=plain(file.name), problem=plain(exc)))
     if not assignment:
         return
     stakes = goalseek.stakes_by_agency(result, assignment, unassigned=t("goalseek.unassigned", lang))

@@ -15,6 +15,7 @@ from dti.io.inputs import responses_from_bytes, responses_to_rows
 from dti.scoring.engine import InputProblems, Response
 from ui import lang as ui_lang
 from ui import state
+from ui.widgets import plain
 
 UPLOAD_KEY = "a_upload"
 UPLOAD_MESSAGE_KEY = "a_upload_message"
@@ -91,7 +92,7 @@ def download_upload_panel(fw: Framework, lang: str) -> None:
         if message:
             kind, filename, details = message
             if kind == "ok":
-                st.success(t("assessment.upload_ok", lang, file=filename, answered=details[0]))
+                st.success(t("assessment.upload_ok", lang, file=plain(filename), answered=details[0]))
             else:
-                st.error(t("assessment.upload_failed", lang, file=filename, n=len(details)))
-                st.markdown("\n".join(f"- {d}" for d in details[:50]))
+                st.error(t("assessment.upload_failed", lang, file=plain(filename), n=len(details)))
+                st.markdown("\n".join(f"- {plain(d)}" for d in details[:50]))

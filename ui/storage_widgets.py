@@ -6,7 +6,7 @@ import streamlit as st
 
 from dti.i18n import t
 from dti.storage import Actor
-from ui import state
+from ui import state, widgets
 
 PERIOD_YEAR_KEY = "s_period_year"
 PERIOD_QUARTER_KEY = "s_period_quarter"
@@ -33,7 +33,7 @@ def who_is_working(lang: str) -> Actor | None:
     if mode == "single":
         st.sidebar.info(t("auth.single_user", lang), icon="💻")
     elif actor is not None:
-        st.sidebar.caption(t("auth.signed_in_as", lang, name=actor.display_name or actor.username,
+        st.sidebar.caption(t("auth.signed_in_as", lang, name=widgets.plain(actor.display_name or actor.username),
                              role=t(f"auth.role_{actor.role}", lang)))
         if st.sidebar.button(t("auth.logout", lang), key="s_logout"):
             state.log_out()
@@ -55,4 +55,6 @@ def require_role(lang: str, *roles: str) -> Actor:
 def explain(exc: Exception, lang: str) -> str:
     """A refusal of the storage layer in the UI's language (its English message when it has no text)."""
     key = getattr(exc, "key", "")
-    return t(f"storage.err_{key}", lang, **exc.params) if key else str(exc)
+    # Names and values in a refusal are what someone typed: shown as text.
+    return (t(f"storage.err_{key}", lang, **{k: widgets.plain(v) for k, v in exc.params.items()}) if key
+            else widgets.plain(exc))

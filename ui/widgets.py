@@ -68,7 +68,7 @@ def edition_picker(lang: str) -> None:
     if problems:
         with st.expander(t("common.broken_editions", lang, n=len({p.file for p in problems}))):
             for p in problems:
-                st.caption(str(p))
+                st.caption(plain(p))  # file names and values of a province's files
     if len(ids) < 2:
         return
     st.session_state["edition_picker"] = state.current_edition_id()
@@ -83,8 +83,8 @@ def scorable_framework(lang: str) -> Framework:
         st.error(t("common.no_edition", lang))
         st.stop()
     if not fw.complete:
-        st.warning(t("common.cannot_score", lang, edition=fw.title(lang),
-                     missing=(fw.missing_en if lang == "en" else fw.missing_vi) or "—"))
+        st.warning(t("common.cannot_score", lang, edition=plain(fw.title(lang)),
+                     missing=plain((fw.missing_en if lang == "en" else fw.missing_vi) or "—")))
         st.page_link("pages/framework.py", label=t("nav.framework", lang), icon=":material/menu_book:")
         st.stop()
     return fw
@@ -99,7 +99,7 @@ def provisional_badge(status: ProvenanceStatus, lang: str) -> str:
 
 def lowest_sentence(fw: Framework, result: Result, lang: str, count: int = 1) -> str:
     """'Thấp nhất: Thể chế số 0,4200' — the weakest scored main indices named in words."""
-    parts = [f"**{fw.main_index_by_code[c].name(lang)}** {fmt_number(result.main_indices[c].value, lang)}"
+    parts = [f"**{plain(fw.main_index_by_code[c].name(lang))}** {fmt_number(result.main_indices[c].value, lang)}"
              for c in result.lowest_main_indices[:count]]
     return t("common.lowest", lang, items=", ".join(parts))
 

@@ -50,8 +50,10 @@ def _save_status(code: str) -> None:
         st.session_state[f"s_status_error_{code}"] = storage_widgets.explain(exc, lang)
 
 
+stale = state.get_unreadable()
 for comp in (c for c in fw.components if c.code in mine):
-    assessment_form.component_form(comp, result.components[comp.code], responses.get(comp.code), lang)
+    assessment_form.component_form(comp, result.components[comp.code], responses.get(comp.code), lang,
+                                   stale.get(comp.code))
     saved = stored.get(comp.code)
     left, right = st.columns([1, 2])
     st.session_state[f"s_status_{comp.code}"] = saved.status if saved else "not_started"

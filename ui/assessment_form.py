@@ -15,7 +15,8 @@ import streamlit as st
 from dti.framework.model import Component, Framework, MainIndex
 from dti.i18n import fmt_number, fmt_points, name, t
 from dti.scoring.engine import ComponentScore, Response, score
-from dti.scoring.rules import InputError
+from dti.scoring.rules import InputError, is_blank
+from dti.storage.repo import UnreadableAnswer
 from ui import forms, state, widgets
 from ui import lang as ui_lang
 
@@ -64,6 +65,7 @@ def main_index_form(fw: Framework, main_code: str, lang: str, only_unanswered: b
     with widgets.guard(lang):
         main_index = fw.main_index_by_code[main_code]
         responses = state.get_responses()
+        stale = state.get_unreadable()
         result = score(fw, responses)
         agg = result.main_indices[main_code]
         with st.container(horizontal=True):  # three equal metrics in one layout block
@@ -81,7 +83,7 @@ def main_index_form(fw: Framework, main_code: str, lang: str, only_unanswered: b
                 continue
             if codes is not None and comp.code not in codes:
                 continue
-            component_form(comp, result.components[comp.code], responses.get(comp.code), lang)
+            component_form(comp, result.components[comp.code], responses.get(comp.code), lang, stale.get(comp.code))
             shown += 1
         if shown == 0 and codes is None:
             st.success(t("assessment.all_answered_here", lang))
@@ -89,7 +91,9 @@ def main_index_form(fw: Framework, main_code: str, lang: str, only_unanswered: b
             st.info(t("assessment.none_shown", lang))
 
 
-def component_form(comp: Component, scored: ComponentScore, given: Response | None, lang: str) -> None:
+def component_form(comp: Component, scored: ComponentScore, given: Response | None, lang: str,
+                   stale: UnreadableAnswer | None = None) -> None:
+    """One component's row; ``stale``: its stored answer that the current rule no longer reads (said, kept)."""
     code = comp.code
     if forms.key(code, "evidence") not in st.session_state:
         # The form is (re)filled from storage now: first shown, or after an upload, a refused save, a new period.
@@ -114,6 +118,10 @@ def component_form(comp: Component, scored: ComponentScore, given: Response | No
         st.caption(":material/info: " + t("assessment.ministry", lang))
     if given is not None and given.points is not None and comp.rule.type not in ("direct", "parts"):
         st.caption(t("assessment.points_from_file", lang, points=fmt_points(given.points, lang)))
+    if stale is not None:
+        shown = stale.value if not is_blank(stale.value) else fmt_points(stale.points, lang)
+        st.warning(t("security.stored_unreadable", lang, code=code, value=widgets.plain(shown),
+                     reason=widgets.plain(stale.message if lang == "en" else stale.message_vi)))
     if error_key(code) in st.session_state:
         st.error(t("assessment.not_saved", lang, problem=widgets.plain(st.session_state[error_key(code)])))
 

@@ -23,6 +23,7 @@ from dti.i18n import fmt_points, t
 from dti.scoring.engine import InputProblems, Response
 from dti.storage import Actor, AssessmentInfo, ConflictError, PermissionDenied, Store, StoredResponse, auth
 from dti.storage import db as storage_db
+from dti.storage.repo import UnreadableAnswer
 from ui import forms
 from ui import lang as ui_lang
 from ui.memo import memo
@@ -207,6 +208,11 @@ def current_assessment() -> AssessmentInfo:
 def get_responses() -> dict[str, Response]:
     """Responses of the current edition and period (a copy: change them through set_response)."""
     return store().responses(current_assessment().id)
+
+
+def get_unreadable() -> dict[str, UnreadableAnswer]:
+    """Stored answers the edition's current rules no longer read (kept, not scored, to be answered again)."""
+    return store().unreadable(current_assessment().id)
 
 
 def get_stored() -> dict[str, StoredResponse]:

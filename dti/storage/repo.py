@@ -89,6 +89,18 @@ class StoredResponse:
 
 
 @dataclass(frozen=True)
+class UnreadableAnswer:
+    """A stored answer that does not read under the edition's current rule (the edition file changed under
+    it): kept as it was, left out of the score, shown with the reason until it is answered again."""
+
+    code: str
+    value: Any
+    points: float | None
+    message: str
+    message_vi: str
+
+
+@dataclass(frozen=True)
 class AssessmentInfo:
     id: int
     edition_id: str
@@ -386,8 +398,20 @@ class Store:
             return _info(a) if a else None
 
     def responses(self, assessment_id: int) -> dict[str, Response]:
-        """The answers as the scoring engine reads them."""
-        return {code: r.to_response() for code, r in self.stored(assessment_id).items() if r.is_answered}
+        """The answers as the scoring engine reads them: those that read under the edition's current rules.
+
+        An answer the current rule refuses (the edition's file changed under stored answers) is left out here,
+        never erased: ``unreadable`` lists it with the reason, and scoring the rest never fails as a whole.
+        """
+        fw = self.framework_of(assessment_id)
+        return {code: r.to_response() for code, r in self.stored(assessment_id).items()
+                if r.is_answered and _unreadable(fw, r) is None}
+
+    def unreadable(self, assessment_id: int) -> dict[str, UnreadableAnswer]:
+        """Stored answers that no longer read under the edition's current rules, with the reason."""
+        fw = self.framework_of(assessment_id)
+        found = {code: _unreadable(fw, r) for code, r in self.stored(assessment_id).items() if r.is_answered}
+        return {code: problem for code, problem in found.items() if problem is not None}
 
     def result(self, assessment_id: int) -> Result:
         fw = self.framework_of(assessment_id)
@@ -650,3 +674,22 @@ class Store:
 
 def _order(code: str) -> tuple[int, ...]:
     return tuple(int(p) for p in code.split(".") if p.isdigit())
+
+
+def _unreadable(fw: Framework, r: StoredResponse) -> UnreadableAnswer | None:
+    """Why the stored answer ``r`` does not read under ``fw``'s rule now (None when it does)."""
+    comp = fw.component_by_code.get(r.code)
+    if comp is None:
+        return UnreadableAnswer(r.code, r.value, r.points, f"is not a component of {fw.id} any more",
+                                f"không còn là chỉ số thành phần của {fw.id}")
+    if comp.rule.type == "not_scored":
+        return None
+    response = r.to_response()
+    try:
+        if response.points is not None:
+            check_points(comp, response.points)
+        else:
+            points_from_value(comp, response.value)
+    except InputError as exc:
+        return UnreadableAnswer(r.code, r.value, r.points, exc.en, exc.vi)
+    return None

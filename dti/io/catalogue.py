@@ -211,6 +211,9 @@ def read_catalogue(data: bytes, filename: str) -> list[CatalogueRow]:
             problems.append(CatalogueProblem(filename, what, "has no indicator title; copy the title from "
                                              "Appendix 1"))
             continue
+        if too_long := limits.text_problem(code, "title", title):
+            problems.append(CatalogueProblem(filename, what, too_long.en))
+            continue
         out.append(CatalogueRow(i, code, title, _text(cell(row, "title_en")), points, _text(cell(row, "scoring")),
                                 _text(cell(row, "evidence")), _text(cell(row, "data_source")),
                                 _text(cell(row, "verifier"))))

@@ -305,9 +305,9 @@ def _unfilled(cells: dict[str, Any]) -> bool:
     return all(is_blank(v) for k, v in cells.items() if k != "code")
 
 
-def _from_limit(p: limits.LimitProblem, sheet: str = "") -> ImportProblem:
+def _from_limit(p: limits.LimitProblem, sheet: str = "", code: str = "") -> ImportProblem:
     """A limit of dti/io/limits.py (a zip bomb, a huge cell, a text too long) as an import problem."""
-    return ImportProblem(p.file, p.detail("en"), sheet=sheet, row=p.row, message_vi=p.detail("vi"))
+    return ImportProblem(p.file, p.detail("en"), sheet=sheet, row=p.row, code=code, message_vi=p.detail("vi"))
 
 
 def read_upload(fw: Framework, data: bytes, name: str) -> dict[str, Response]:
@@ -367,9 +367,9 @@ def read_upload(fw: Framework, data: bytes, name: str) -> dict[str, Response]:
         except InputError as exc:
             problems.append(ImportProblem(name, exc.en, code=code, message_vi=exc.vi, **where))
             continue
-        too_long = [p for f in ("evidence", "note") if (p := limits.text_problem(code, f, c.get(f), name, row.row))]
+        too_long = limits.text_problems(code, c, name, row.row)
         if too_long:
-            problems += [_from_limit(p, row.sheet) for p in too_long]
+            problems += [_from_limit(p, row.sheet, code) for p in too_long]
             continue
         responses[code] = Response(code, value=value, points=points,
                                    evidence="" if is_blank(c.get("evidence")) else str(c["evidence"]).strip(),

@@ -143,9 +143,9 @@ def responses_from_rows(fw: Framework, rows: Iterable[dict[str, Any]], name: str
             continue
         value = None if _blank(row.get("value")) else row.get("value")
         raw_points = None if _blank(row.get("points")) else row.get("points")
-        too_long = [p for f in ("evidence", "note") if (p := limits.text_problem(code, f, row.get(f), name, i))]
+        too_long = limits.text_problems(code, row, name, i)
         if too_long:
-            problems += [InputProblem("", p.en, row=i, file=name, message_vi=p.vi) for p in too_long]
+            problems += [InputProblem(code, p.en, row=i, file=name, message_vi=p.vi) for p in too_long]
             continue
         responses[code] = Response(code, value=value, points=raw_points,
                                    evidence="" if _blank(row.get("evidence")) else str(row["evidence"]),

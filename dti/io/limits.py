@@ -58,7 +58,8 @@ MAX_YAML_DEPTH = 64
 MAX_JSON_DEPTH = 32
 MAX_YAML_ALIASES = 1_000
 MAX_YAML_NODES = 1_000_000
-TEXT_FIELDS = ("evidence", "note", "links", "appraisal_note")
+TEXT_FIELDS = ("value", "evidence", "note", "links", "appraisal_note")
+MAX_TITLE_CHARS = 1_000  # the longest official component title is about 250 characters
 
 # Text that reads as a number: digits with signs, separators and an exponent, nothing else.
 NUMBER_TEXT = re.compile(r"^\s*[+-]?[\d.,\s]*\d[\d.,\s]*(?:[eE][+-]?\d+)?\s*$")
@@ -443,8 +444,16 @@ def read_yaml_file(path: str | Path, max_bytes: int = MAX_YAML_BYTES) -> Any:
 
 def text_problem(component: str, field_name: str, text: Any, file: str = "", row: int | None = None
                  ) -> LimitProblem | None:
-    """Evidence, notes and links are capped at MAX_TEXT_CHARS (see the module's docstring for why)."""
-    if isinstance(text, str) and len(text) > MAX_TEXT_CHARS:
-        return LimitProblem(file, "text_too_long", {"field": field_name, "code": component, "n": len(text),
-                                                    "limit": MAX_TEXT_CHARS}, row)
+    """Evidence, notes, links (and a value typed as text) are capped at MAX_TEXT_CHARS, a title at
+    MAX_TITLE_CHARS (see the module's docstring for why). The message names the field; the caller shows
+    the component (and file and row) in its own way."""
+    limit = MAX_TITLE_CHARS if field_name == "title" else MAX_TEXT_CHARS
+    if isinstance(text, str) and len(text) > limit:
+        return LimitProblem(file, "text_too_long", {"field": field_name, "n": len(text), "limit": limit}, row)
     return None
+
+
+def text_problems(component: str, fields: dict[str, Any], file: str = "", row: int | None = None
+                  ) -> list[LimitProblem]:
+    """``text_problem`` for every capped field of ``fields`` (TEXT_FIELDS)."""
+    return [p for f in TEXT_FIELDS if (p := text_problem(component, f, fields.get(f), file, row))]

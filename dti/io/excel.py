@@ -307,7 +307,8 @@ def _unfilled(cells: dict[str, Any]) -> bool:
 
 def _from_limit(p: limits.LimitProblem, sheet: str = "", code: str = "") -> ImportProblem:
     """A limit of dti/io/limits.py (a zip bomb, a huge cell, a text too long) as an import problem."""
-    return ImportProblem(p.file, p.detail("en"), sheet=sheet, row=p.row, code=code, message_vi=p.detail("vi"))
+    return ImportProblem(p.file, p.detail("en"), sheet=sheet or p.sheet, row=p.row, code=code,
+                         message_vi=p.detail("vi"))
 
 
 def read_upload(fw: Framework, data: bytes, name: str) -> dict[str, Response]:

@@ -75,8 +75,8 @@ def _rows_from_json(data: bytes, name: str) -> list[dict[str, Any]]:
 
 def refused_as_input_problems(exc: limits.FileRefused, kind: str = "component") -> InputProblems:
     """A file over a limit (dti/io/limits.py) as the input problems every caller of these readers handles."""
-    return InputProblems([InputProblem("", p.detail("en"), row=p.row, file=p.file, kind=kind,
-                                       message_vi=p.detail("vi")) for p in exc.problems])
+    return InputProblems([InputProblem("", p.detail("en", with_sheet=True), row=p.row, file=p.file, kind=kind,
+                                       message_vi=p.detail("vi", with_sheet=True)) for p in exc.problems])
 
 
 def read_rows(data: bytes, name: str) -> list[dict[str, Any]]:

@@ -93,10 +93,10 @@ class LimitProblem:
     def vi(self) -> str:
         return self.message("vi")
 
-    def place(self, lang: str = "en", with_row: bool = True) -> str:
+    def place(self, lang: str = "en", with_row: bool = True, with_sheet: bool = True) -> str:
         """Where in the file (without the file's name): ``sheet 1. Nhận thức số, row 4, cell C4``."""
         parts = []
-        if self.sheet:
+        if self.sheet and with_sheet:
             parts.append(t("hostile.where_sheet", lang, sheet=self.sheet))
         if self.row and with_row:
             parts.append(t("hostile.where_row", lang, row=self.row))
@@ -108,10 +108,11 @@ class LimitProblem:
             parts.append(t("hostile.where_member", lang, member=self.member))
         return ", ".join(parts)
 
-    def detail(self, lang: str = "en") -> str:
-        """The message with the place other than the row, for problem types that show the row themselves."""
-        place = self.place(lang, with_row=False)
-        return f"{place}: {self.message(lang)}" if place else self.message(lang)
+    def detail(self, lang: str = "en", with_sheet: bool = False) -> str:
+        """The message led by the place within the row (``cell C4 holds …``), for the problem types of the
+        readers that show the file, the sheet and the row themselves."""
+        place = self.place(lang, with_row=False, with_sheet=with_sheet)
+        return f"{place} {self.message(lang)}" if place else self.message(lang)
 
     def text(self, lang: str = "en") -> str:
         place = self.place(lang)

@@ -15,6 +15,7 @@ from pathlib import Path
 from dti.framework import registry
 from dti.framework.model import Framework
 from dti.framework.validation import FrameworkError
+from dti.io import limits
 from dti.io.inputs import read_main_values, read_responses
 from dti.roles import Actor
 from dti.scoring.engine import EditionIncompleteError, InputProblems, Result, score, score_main_values
@@ -165,11 +166,7 @@ def _cmd_import_catalogue(args) -> int:
     if out.exists() and not args.force:
         print(f"{out}: already exists; choose another file name or add --force to replace it", file=sys.stderr)
         return 1
-    try:
-        data = source.read_bytes()
-    except OSError as exc:
-        print(f"{source}: cannot be read ({exc.strerror}); check the path", file=sys.stderr)
-        return 1
+    data = limits.read_file(source, limits.MAX_UPLOAD_BYTES)  # a regular file within the limit
     base = registry.load(args.edition)
     fw = import_catalogue(data, source.name, base, new_id=args.id or out.stem)
     try:
@@ -225,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (FrameworkError, InputProblems) as exc:
+    except (FrameworkError, InputProblems, limits.FileRefused) as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         return 1

@@ -7,8 +7,6 @@ these functions only lay out widgets and turn their values into calls.
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from collections.abc import Collection, Mapping
 
@@ -19,6 +17,7 @@ from dti.decide import goalseek, peers, scenarios, uncertainty
 from dti.decide.scenarios import Scenario
 from dti.framework.model import Framework
 from dti.i18n import fmt_number, fmt_points, t
+from dti.io import limits
 from dti.scoring.engine import InputProblems, Response, Result
 from ui.widgets import plain
 
@@ -287,13 +286,12 @@ def read_assignment(fw: Framework, data: bytes, name: str) -> dict[str, str]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ValueError("not UTF-8 text; save the CSV as UTF-8") from None
-    reader = csv.DictReader(io.StringIO(text))
-    header = [(h or "").strip().lower() for h in reader.fieldnames or []]
+    header, rows = limits.csv_dicts(text, name)  # FileRefused is a ValueError: shown like the others
     if "code" not in header or "agency" not in header:
         raise ValueError("the header must have columns code and agency")
     out = {}
-    for i, row in enumerate(reader, start=2):
-        row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
+    for i, row in enumerate(rows, start=2):
+        row = {k: (v or "").strip() if isinstance(v, str | None) else "" for k, v in row.items()}
         if row["code"] not in fw.component_by_code:
             raise ValueError(f"row {i}: {row['code']!r} is not a component of this edition; check the code (e.g. 2.4)")
         if row["agency"]:

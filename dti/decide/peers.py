@@ -9,13 +9,13 @@ tells them apart and every question here is asked of one ranking.
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+
+from dti.io import limits
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 PUBLISHED_FILE = DATA_DIR / "dti-province-results.csv"
@@ -233,13 +233,14 @@ def read_published_bytes(data: bytes, name: str) -> PublishedTable:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise PublishedTableError([f"{name}: is not UTF-8 text; save the CSV as UTF-8"]) from None
-    reader = csv.DictReader(io.StringIO(text))
-    header = [(h or "").strip().lower() for h in (reader.fieldnames or [])]
+    try:
+        header, rows = limits.csv_dicts(text, name)  # field sizes, numbers, rows: dti/io/limits.py
+    except limits.FileRefused as exc:
+        raise PublishedTableError([str(p) for p in exc.problems]) from None
     missing = [c for c in ("year", "province", "measure", "value", "rank", "rank_of") if c not in header]
     if missing:
         raise PublishedTableError([f"{name}: columns {', '.join(missing)} are missing; the header must be "
                                    f"{','.join(COLUMNS)}"])
-    rows = [{(k or "").strip().lower(): v for k, v in row.items()} for row in reader]
     if not rows:
         raise PublishedTableError([f"{name}: has no rows under the header; add one row per published fact"])
     return _parse(rows, name)

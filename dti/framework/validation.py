@@ -16,9 +16,12 @@ import yaml
 from pydantic import ValidationError
 
 from dti.framework.model import Framework
+from dti.io.limits import FileRefused, read_yaml_file
 
 # Points are compared with a tolerance: a catalogue may carry 0.5-point components.
 POINTS_TOLERANCE = 1e-6
+# Problems of the path itself (not found, a device): shown with the path as given, not only the file name.
+PATH_PROBLEMS = {"not_found", "unreadable", "not_regular"}
 
 
 @dataclass(frozen=True)
@@ -264,15 +267,10 @@ def load_framework_file(path: str | Path) -> Framework:
     path = Path(path)
     name = path.name
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise FrameworkError([Problem(str(path), "", "file not found; check the path")]) from None
-    except UnicodeDecodeError:
-        raise FrameworkError([Problem(name, "", "is not UTF-8 text; save it as UTF-8")]) from None
-    except OSError as exc:
-        raise FrameworkError([Problem(str(path), "", f"cannot be read ({exc.strerror}); check the path")]) from None
-    try:
-        data = yaml.safe_load(text)
+        data = read_yaml_file(path)  # size, type (not /dev/zero), aliases, nesting, numbers: dti/io/limits.py
+    except FileRefused as exc:
+        raise FrameworkError([Problem(str(path) if p.key in PATH_PROBLEMS else p.file, p.place(), p.en)
+                              for p in exc.problems]) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""

@@ -11,8 +11,6 @@ rule is kept and marked provisional. Nothing is returned unless every row is goo
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -23,6 +21,7 @@ import yaml
 
 from dti.framework.model import Component, Framework, MainIndex
 from dti.framework.validation import FrameworkError, Problem, parse_framework
+from dti.io import limits
 
 MAX_CATALOGUE_BYTES = 5 * 1024 * 1024
 MAX_CATALOGUE_ROWS = 5000
@@ -100,19 +99,16 @@ def _table_rows(data: bytes, filename: str) -> list[list[Any]]:
         except UnicodeDecodeError:
             raise CatalogueError([CatalogueProblem(filename, "", "is not UTF-8 text; save the CSV as UTF-8")]) \
                 from None
-        sheets = [list(csv.reader(io.StringIO(text)))]
+        sheets = [limits.csv_rows(text, filename, MAX_CATALOGUE_ROWS)]
     elif suffix in (".xlsx", ".xlsm"):
-        from openpyxl import load_workbook  # only spreadsheets need it
-
-        try:
-            wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except Exception:  # openpyxl raises many types for a non-workbook; all mean the same to the user
+        wb = limits.open_workbook(data, filename, data_only=True)  # zip checked first: no bomb reaches openpyxl
+        if wb is None:
             raise CatalogueError([CatalogueProblem(filename, "", "is not an Excel workbook; save the Appendix 1 "
-                                  "table as .xlsx or .csv")]) from None
+                                  "table as .xlsx or .csv")])
         sheets = []
         for ws in wb.worksheets:
             rows = []
-            for values in ws.iter_rows(values_only=True):
+            for values in limits.sheet_rows(ws, filename, max_rows=MAX_CATALOGUE_ROWS):
                 rows.append(list(values))
                 if len(rows) > MAX_CATALOGUE_ROWS:
                     break
@@ -176,7 +172,10 @@ def _points(value: Any) -> float | str | None:
 
 def read_catalogue(data: bytes, filename: str) -> list[CatalogueRow]:
     """The rows of main indices and components, with spreadsheet row numbers; raises CatalogueError."""
-    rows = _table_rows(data, filename)
+    try:
+        rows = _table_rows(data, filename)
+    except limits.FileRefused as exc:
+        raise CatalogueError([CatalogueProblem(p.file, p.place(), p.en) for p in exc.problems]) from None
     header_index, cols = _find_header(rows)
     out: list[CatalogueRow] = []
     problems: list[Problem] = []
@@ -211,6 +210,9 @@ def read_catalogue(data: bytes, filename: str) -> list[CatalogueRow]:
         if not title:
             problems.append(CatalogueProblem(filename, what, "has no indicator title; copy the title from "
                                              "Appendix 1"))
+            continue
+        if too_long := limits.text_problem(code, "title", title):
+            problems.append(CatalogueProblem(filename, what, too_long.en))
             continue
         out.append(CatalogueRow(i, code, title, _text(cell(row, "title_en")), points, _text(cell(row, "scoring")),
                                 _text(cell(row, "evidence")), _text(cell(row, "data_source")),

@@ -16,13 +16,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from dti.framework.model import Component, Framework
 from dti.i18n import fmt_number, t
+from dti.io import limits
 from dti.io.inputs import MAX_INPUT_BYTES, read_rows
 from dti.scoring.engine import InputProblems, Response
 from dti.scoring.rules import InputError, check_points, is_blank, points_from_value
@@ -245,10 +246,9 @@ def _xlsx_rows(data: bytes, name: str) -> tuple[list[_Row], list[ImportProblem]]
     """The filled rows of every data sheet, and the problems of the rows that cannot be read (formulas)."""
     if not data.startswith(ZIP_MAGIC):
         raise ImportRefused([_problem(name, "not_workbook")])
-    try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except Exception:  # openpyxl raises many types for a broken workbook; all mean the same to the user
-        raise ImportRefused([_problem(name, "damaged")]) from None
+    wb = limits.open_workbook(data, name, data_only=False)  # zip checked first: no bomb reaches openpyxl
+    if wb is None:
+        raise ImportRefused([_problem(name, "damaged")])
     rows: list[_Row] = []
     problems: list[ImportProblem] = []
     data_sheets = 0
@@ -257,7 +257,7 @@ def _xlsx_rows(data: bytes, name: str) -> tuple[list[_Row], list[ImportProblem]]
             if ws.sheet_state != "visible":
                 continue
             header_row, names = None, []
-            for values in ws.iter_rows(min_row=1, max_row=5, values_only=True):
+            for values in limits.sheet_rows(ws, name, min_row=1, max_row=5):
                 header_row = (header_row or 0) + 1
                 keys = [str(v).strip().lower() if v is not None else "" for v in values]
                 if "code" in keys:
@@ -269,7 +269,7 @@ def _xlsx_rows(data: bytes, name: str) -> tuple[list[_Row], list[ImportProblem]]
             if not ({"value", "points"} & set(names)):
                 problems.append(_problem(name, "no_value_column", sheet=ws.title))
                 continue
-            for r, values in enumerate(ws.iter_rows(min_row=header_row + 1, values_only=True), start=header_row + 1):
+            for r, values in enumerate(limits.sheet_rows(ws, name, min_row=header_row + 1), start=header_row + 1):
                 cells = {k: v for k, v in zip(names, values) if k in READ_COLUMNS}
                 if _unfilled(cells):
                     continue
@@ -291,7 +291,8 @@ def _flat_rows(data: bytes, name: str) -> list[_Row]:
     try:
         raw = read_rows(data, name)
     except InputProblems as exc:
-        raise ImportRefused([ImportProblem(name, p.message, message_vi=p.message_vi) for p in exc.problems]) from None
+        raise ImportRefused([ImportProblem(name, p.message, row=p.row, message_vi=p.message_vi)
+                             for p in exc.problems]) from None
     columns = set().union(*(r.keys() for r in raw)) if raw else set()
     if raw and ("code" not in columns or not ({"value", "points"} & columns)):
         raise ImportRefused([_problem(name, "columns", columns=sorted(c for c in columns if c))])
@@ -304,6 +305,12 @@ def _unfilled(cells: dict[str, Any]) -> bool:
     return all(is_blank(v) for k, v in cells.items() if k != "code")
 
 
+def _from_limit(p: limits.LimitProblem, sheet: str = "", code: str = "") -> ImportProblem:
+    """A limit of dti/io/limits.py (a zip bomb, a huge cell, a text too long) as an import problem."""
+    return ImportProblem(p.file, p.detail("en"), sheet=sheet or p.sheet, row=p.row, code=code,
+                         message_vi=p.detail("vi"))
+
+
 def read_upload(fw: Framework, data: bytes, name: str) -> dict[str, Response]:
     """Responses from an uploaded .xlsx, .csv or .json, or ImportRefused listing every problem.
 
@@ -314,7 +321,10 @@ def read_upload(fw: Framework, data: bytes, name: str) -> dict[str, Response]:
     if len(data) > MAX_UPLOAD_BYTES:
         raise ImportRefused([_problem(name, "too_big", mb=len(data) / 1e6, limit=MAX_UPLOAD_BYTES // 10**6)])
     lower = name.lower()
-    rows, problems = _xlsx_rows(data, name) if lower.endswith((".xlsx", ".xlsm")) else (_flat_rows(data, name), [])
+    try:
+        rows, problems = _xlsx_rows(data, name) if lower.endswith((".xlsx", ".xlsm")) else (_flat_rows(data, name), [])
+    except limits.FileRefused as exc:
+        raise ImportRefused([_from_limit(p) for p in exc.problems]) from None
     if not rows and not problems:
         raise ImportRefused([_problem(name, "no_rows")])
     responses: dict[str, Response] = {}
@@ -357,6 +367,10 @@ def read_upload(fw: Framework, data: bytes, name: str) -> dict[str, Response]:
                 points = check_points(comp, points)
         except InputError as exc:
             problems.append(ImportProblem(name, exc.en, code=code, message_vi=exc.vi, **where))
+            continue
+        too_long = limits.text_problems(code, c, name, row.row)
+        if too_long:
+            problems += [_from_limit(p, row.sheet, code) for p in too_long]
             continue
         responses[code] = Response(code, value=value, points=points,
                                    evidence="" if is_blank(c.get("evidence")) else str(c["evidence"]).strip(),

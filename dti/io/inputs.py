@@ -7,8 +7,6 @@ problem is collected with its file, row and component, and nothing is returned u
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import math
 from collections.abc import Iterable
@@ -16,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from dti.framework.model import Framework
+from dti.io import limits
 from dti.scoring.engine import InputProblem, InputProblems, Response, component_scores
 
 MAX_INPUT_BYTES = 10 * 1024 * 1024
@@ -28,23 +27,19 @@ def _rows_from_csv(data: bytes, name: str) -> list[dict[str, Any]]:
     except UnicodeDecodeError:
         raise InputProblems([InputProblem("", "is not UTF-8 text; save the CSV as UTF-8", file=name,
                                           message_vi="không phải văn bản UTF-8; hãy lưu tệp CSV dạng UTF-8")]) from None
-    reader = csv.DictReader(io.StringIO(text))
-    return [{(k or "").strip().lower(): v for k, v in row.items()} for row in reader]
+    return limits.csv_dicts(text, name)[1]
 
 
 def _rows_from_xlsx(data: bytes, name: str) -> list[dict[str, Any]]:
-    from openpyxl import load_workbook  # imported here: only Excel inputs need it
-
-    try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many types for a non-workbook; all mean the same to the user
+    wb = limits.open_workbook(data, name, data_only=True)
+    if wb is None:
         raise InputProblems([InputProblem("", "is not an Excel workbook (.xlsx); save it as .xlsx or CSV",
                                           file=name,
                                           message_vi="không phải tệp Excel (.xlsx); hãy lưu dạng .xlsx hoặc CSV")]) \
             from None
     rows: list[dict[str, Any]] = []
     for ws in wb.worksheets:
-        it = ws.iter_rows(values_only=True)
+        it = limits.sheet_rows(ws, name)
         header = next(it, None)
         if not header or "code" not in [str(h or "").strip().lower() for h in header]:
             continue  # sheets without a code column (a cover sheet, instructions) are not data
@@ -64,7 +59,7 @@ def _rows_from_xlsx(data: bytes, name: str) -> list[dict[str, Any]]:
 
 def _rows_from_json(data: bytes, name: str) -> list[dict[str, Any]]:
     try:
-        doc = json.loads(data.decode("utf-8-sig"))
+        doc = limits.json_loads(data.decode("utf-8-sig"), name)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InputProblems([InputProblem("", f"is not valid JSON ({exc}); fix the file", file=name,
                                           message_vi=f"không phải JSON hợp lệ ({exc}); hãy sửa tệp")]) from None
@@ -78,7 +73,20 @@ def _rows_from_json(data: bytes, name: str) -> list[dict[str, Any]]:
     return [{str(k).lower(): v for k, v in r.items()} for r in doc]
 
 
+def refused_as_input_problems(exc: limits.FileRefused, kind: str = "component") -> InputProblems:
+    """A file over a limit (dti/io/limits.py) as the input problems every caller of these readers handles."""
+    return InputProblems([InputProblem("", p.detail("en", with_sheet=True), row=p.row, file=p.file, kind=kind,
+                                       message_vi=p.detail("vi", with_sheet=True)) for p in exc.problems])
+
+
 def read_rows(data: bytes, name: str) -> list[dict[str, Any]]:
+    try:
+        return _read_rows(data, name)
+    except limits.FileRefused as exc:
+        raise refused_as_input_problems(exc) from None
+
+
+def _read_rows(data: bytes, name: str) -> list[dict[str, Any]]:
     if len(data) > MAX_INPUT_BYTES:
         raise InputProblems([InputProblem("", f"is {len(data) / 1e6:.1f} MB, over the {MAX_INPUT_BYTES // 10**6} MB "
                                           "limit; split it or remove unused sheets", file=name,
@@ -135,6 +143,10 @@ def responses_from_rows(fw: Framework, rows: Iterable[dict[str, Any]], name: str
             continue
         value = None if _blank(row.get("value")) else row.get("value")
         raw_points = None if _blank(row.get("points")) else row.get("points")
+        too_long = limits.text_problems(code, row, name, i)
+        if too_long:
+            problems += [InputProblem(code, p.en, row=i, file=name, message_vi=p.vi) for p in too_long]
+            continue
         responses[code] = Response(code, value=value, points=raw_points,
                                    evidence="" if _blank(row.get("evidence")) else str(row["evidence"]),
                                    note="" if _blank(row.get("note")) else str(row["note"]))
@@ -160,11 +172,9 @@ def responses_from_bytes(fw: Framework, data: bytes, name: str) -> dict[str, Res
 
 def _read_bytes(path: Path) -> bytes:
     try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise InputProblems([InputProblem("", "file not found; check the path", file=str(path))]) from None
-    except OSError as exc:
-        raise InputProblems([InputProblem("", f"cannot be read ({exc.strerror})", file=str(path))]) from None
+        return limits.read_file(path, MAX_INPUT_BYTES)  # a regular file within the limit (not /dev/zero)
+    except limits.FileRefused as exc:
+        raise refused_as_input_problems(exc) from None
 
 
 def read_main_values(fw: Framework, path: str | Path) -> dict[str, float]:

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from dti.framework import registry
 from dti.framework.model import Framework
+from dti.io import limits
 from dti.roles import Actor, PermissionDenied, StorageError, require_coordinator
 from dti.scoring.engine import InputProblem, InputProblems, Response, Result, score
 from dti.scoring.rules import InputError, check_points, is_blank, points_from_value
@@ -448,6 +449,7 @@ class Store:
         if "status" in changes and changes["status"] not in STATUSES:
             raise StorageError(f"status {changes['status']!r} is not one of {STATUSES}")
         changes = {k: clean_value(v) for k, v in changes.items()}
+        _check_texts(code, changes)
         fw = self.framework_of(assessment_id)
         if "value" in changes or "points" in changes:
             value = changes.get("value")
@@ -504,6 +506,7 @@ class Store:
         """The appraised points (thẩm định) of a component; coordinator only. None clears it."""
         self._require_coordinator(actor, code)
         note = clean_text(note)
+        _check_texts(code, {"appraisal_note": note})
         fw = self.framework_of(assessment_id)
         comp = fw.component_by_code.get(code)
         if comp is None:
@@ -542,6 +545,8 @@ class Store:
         """
         responses = {code: Response(code, clean_value(r.value), r.points, clean_text(r.evidence), clean_text(r.note))
                      for code, r in responses.items()}
+        for code, r in responses.items():
+            _check_texts(code, {"value": r.value, "evidence": r.evidence, "note": r.note})
         fw = self.framework_of(assessment_id)
         points = {code: (check_points(fw.component_by_code[code], r.points) if r.points is not None
                          else self._points(fw, code, r.value)) for code, r in responses.items()}
@@ -670,6 +675,14 @@ class Store:
             [Delta(code, ra.main_indices[code].value, rb.main_indices[code].value) for code in ra.main_indices
              if ra.main_indices[code].value is not None],
             [Delta(code, ra.pillars[code].value, rb.pillars[code].value) for code in ra.pillars])
+
+
+def _check_texts(code: str, fields: Mapping[str, Any]) -> None:
+    """Evidence, notes, links and text values within dti/io/limits.py's caps, for every write (not only
+    the readers'): a 200 MB evidence would be stored twice, in the answer and in its history."""
+    problems = limits.text_problems(code, dict(fields))
+    if problems:
+        raise InputProblems([InputProblem(code, p.en, message_vi=p.vi) for p in problems])
 
 
 def _order(code: str) -> tuple[int, ...]:

@@ -70,7 +70,8 @@ def shown_url(url: str) -> str:
         return url.split(":", 1)[0] + ":…" if ":" in url else "…"
     if parsed.get_backend_name() == "sqlite":
         return parsed.database or ":memory:"
-    return f"{parsed.host or 'localhost'}:{parsed.port or 5432}/{parsed.database or ''}"
+    port = f":{parsed.port}" if parsed.port else ""
+    return f"{parsed.host or 'localhost'}{port}/{parsed.database or ''}"
 
 
 _SQLITE_REASONS = {"SQLITE_READONLY": "read_only", "SQLITE_FULL": "disk_full", "SQLITE_BUSY": "locked",
@@ -81,7 +82,8 @@ _PG_STATES = {"08": "unreachable", "57P01": "unreachable", "57P02": "unreachable
               "3D000": "wrong_database", "42P01": "wrong_database", "28": "bad_url", "25006": "read_only",
               "53": "disk_full", "55P03": "locked", "40P01": "locked", "57014": "locked"}
 # libpq's words when a connection attempt fails before any SQLSTATE exists.
-_PG_WORDS = (("does not exist", "wrong_database"), ("password authentication failed", "bad_url"),
+_PG_WORDS = (('role "', "bad_url"), ("failed to resolve host", "bad_url"), ("does not exist", "wrong_database"),
+             ("password authentication failed", "bad_url"),
              ("could not translate host name", "bad_url"), ("no password supplied", "bad_url"),
              ("timeout expired", "unreachable"), ("connection refused", "unreachable"),
              ("server closed the connection", "unreachable"), ("terminating connection", "unreachable"),

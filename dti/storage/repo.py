@@ -236,7 +236,8 @@ class Store:
             db.upgrade(engine)
         except Exception as exc:
             fault = db.classify(exc, url)
-            if fault is None and engine is None and isinstance(exc, ValueError):  # e.g. a port that is no number
+            if fault is None and engine is None and isinstance(exc, (ValueError, ImportError)):
+                # a port that is no number, a database whose driver is not installed (mysql://…)
                 fault = db.StorageUnavailable("bad_url", db.shown_url(url), str(exc))
             if engine is not None:
                 engine.dispose()

@@ -116,6 +116,9 @@ def component_form(comp: Component, scored: ComponentScore, given: Response | No
         st.caption(t("assessment.points_from_file", lang, points=fmt_points(given.points, lang)))
     if error_key(code) in st.session_state:
         st.error(t("assessment.not_saved", lang, problem=st.session_state[error_key(code)]))
+        if forms.key(code, "retry") in st.session_state:  # a storage fault: the answer in the field, saved again
+            st.button(t("faults.save_again", lang), key=forms.key(code, "save_again"), on_click=save_component,
+                      args=(comp,), icon=":material/save:")
 
 
 class FixedTexts(NamedTuple):

@@ -56,10 +56,11 @@ class StorageUnavailable(Exception):
         self.reason, self.where, self.detail = reason, where, detail
         super().__init__(self.message("en") + (f" ({detail})" if detail else ""))
 
-    def message(self, lang: str = "vi") -> str:
-        """What happened, that nothing was saved, and what to do, in ``lang``."""
-        return " ".join((t(f"faults.{self.reason}", lang, where=self.where, seconds=LOCK_WAIT_SECONDS),
-                         t("faults.nothing_saved", lang), t(f"faults.fix_{self.reason}", lang, where=self.where)))
+    def message(self, lang: str = "vi", where: str | None = None) -> str:
+        """What happened, that nothing was saved, and what to do, in ``lang`` (``where`` as the caller shows it)."""
+        where = self.where if where is None else where
+        return " ".join((t(f"faults.{self.reason}", lang, where=where, seconds=LOCK_WAIT_SECONDS),
+                         t("faults.nothing_saved", lang), t(f"faults.fix_{self.reason}", lang, where=where)))
 
 
 def shown_url(url: str) -> str:

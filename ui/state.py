@@ -314,11 +314,13 @@ def replace_responses(responses: Mapping[str, Response]) -> str | None:
     Only the components the user may edit are cleared; a file touching another agency's component is
     refused as a whole (nothing is written). Returns None when written, else the reason, for the caller to show.
     """
-    actor = current_actor() or Actor("?", "viewer")
     try:
+        actor = current_actor() or Actor("?", "viewer")
         store().import_responses(actor, current_assessment().id, responses, source="upload", replace=True)
     except PermissionDenied as exc:
         return t("storage.denied", ui_lang.current(), code=exc.code)
+    except StorageUnavailable as exc:  # nothing was written: the import is one transaction
+        return fault_message(exc, ui_lang.current())
     _forget_widget_values()
     return None
 

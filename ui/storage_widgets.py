@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dti.i18n import t
-from dti.storage import Actor
+from dti.storage import Actor, StorageUnavailable
 from ui import state
 
 PERIOD_YEAR_KEY = "s_period_year"
@@ -54,5 +54,7 @@ def require_role(lang: str, *roles: str) -> Actor:
 
 def explain(exc: Exception, lang: str) -> str:
     """A refusal of the storage layer in the UI's language (its English message when it has no text)."""
+    if isinstance(exc, StorageUnavailable):
+        return state.fault_message(exc, lang)
     key = getattr(exc, "key", "")
     return t(f"storage.err_{key}", lang, **exc.params) if key else str(exc)

@@ -44,7 +44,7 @@ PAGES = [
 ]
 
 # With accounts (or OIDC) set up, nothing but the log-in page is reachable until someone logs in.
-if shell.actor_or_stop(lang) is None:
+if shell.actor_or_stop(lang, PAGES) is None:
     PAGES = [("auth.login_title", st.Page("pages/login.py", title=t("auth.login_title", lang), icon=":material/login:",
                                           url_path="login", default=True))]
 

@@ -14,13 +14,17 @@ from ui import state, widgets
 log = logging.getLogger("dti.app")
 
 
-def actor_or_stop(lang: str) -> Actor | None:
+def actor_or_stop(lang: str, pages: list[tuple[str, st.Page]]) -> Actor | None:
     """Who is working (None: they must log in first). Asking needs the database: when it cannot be used, the
     fault is said here, before any page, and the run ends; the next run (a click, a reload) asks again."""
     try:
         return state.current_actor()
     except StorageUnavailable as exc:
+        ui_lang.sidebar_toggle(lang)  # the message can be read in English too
         st.error(state.fault_message(exc, lang), icon=":material/database_off:")
+        # The pages are still declared (hidden, not run), else Streamlit lists the raw pages/ folder in the
+        # sidebar, and the address asked for stays valid for the reload that finds the database back.
+        st.navigation([page for _, page in pages], position="hidden")
         st.stop()
 
 

@@ -8,7 +8,7 @@ import streamlit as st
 
 from dti.i18n import t
 from ui import lang as ui_lang
-from ui import shell, state
+from ui import shell
 
 st.set_page_config(page_title="DTI tự đánh giá", page_icon=":material/bar_chart:", layout="wide")
 lang = ui_lang.chosen()  # not current(): app.py is the router, it need not be routed
@@ -44,7 +44,7 @@ PAGES = [
 ]
 
 # With accounts (or OIDC) set up, nothing but the log-in page is reachable until someone logs in.
-if state.current_actor() is None:
+if shell.actor_or_stop(lang, PAGES) is None:
     PAGES = [("auth.login_title", st.Page("pages/login.py", title=t("auth.login_title", lang), icon=":material/login:",
                                           url_path="login", default=True))]
 

@@ -4,7 +4,7 @@ import streamlit as st
 
 from dti.i18n import fmt_number, t
 from dti.scoring.engine import score
-from dti.storage import ConflictError, StorageError
+from dti.storage import ConflictError, StorageError, StorageUnavailable
 from dti.storage.models import STATUSES
 from ui import assessment_form, state, storage_widgets, widgets
 from ui import lang as ui_lang
@@ -41,12 +41,12 @@ st.caption(t("agency.summary", lang, n=len(mine), done=done, dti=fmt_number(resu
 
 
 def _save_status(code: str) -> None:
-    current = store.stored_response(period.id, code)
     try:
+        current = store.stored_response(period.id, code)
         store.save_response(actor, period.id, code, current.version if current else 0,
                             status=st.session_state[f"s_status_{code}"],
                             links=st.session_state.get(f"s_links_{code}", ""))
-    except (ConflictError, StorageError) as exc:
+    except (ConflictError, StorageError, StorageUnavailable) as exc:
         st.session_state[f"s_status_error_{code}"] = storage_widgets.explain(exc, lang)
 
 

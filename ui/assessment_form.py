@@ -124,6 +124,9 @@ def component_form(comp: Component, scored: ComponentScore, given: Response | No
                      reason=widgets.plain(stale.message if lang == "en" else stale.message_vi)))
     if error_key(code) in st.session_state:
         st.error(t("assessment.not_saved", lang, problem=widgets.plain(st.session_state[error_key(code)])))
+        if forms.key(code, "retry") in st.session_state:  # a storage fault: the answer in the field, saved again
+            st.button(t("faults.save_again", lang), key=forms.key(code, "save_again"), on_click=save_component,
+                      args=(comp,), icon=":material/save:")
 
 
 class FixedTexts(NamedTuple):

@@ -9,7 +9,9 @@ then shows the stored value; an agency's save of a component not assigned to it 
 
 from __future__ import annotations
 
+import logging
 import os
+import re
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
@@ -21,7 +23,16 @@ from dti.framework.model import Framework
 from dti.framework.validation import Problem
 from dti.i18n import fmt_points, t
 from dti.scoring.engine import InputProblems, Response
-from dti.storage import Actor, AssessmentInfo, ConflictError, PermissionDenied, Store, StoredResponse, auth
+from dti.storage import (
+    Actor,
+    AssessmentInfo,
+    ConflictError,
+    PermissionDenied,
+    StorageUnavailable,
+    Store,
+    StoredResponse,
+    auth,
+)
 from dti.storage import db as storage_db
 from dti.storage.repo import UnreadableAnswer
 from ui import forms
@@ -36,6 +47,9 @@ ASSESSMENT_KEY = "assessment"  # ((url, edition, year, quarter), AssessmentInfo)
 DATABASE_URL_KEY = "database_url"  # resolved once per session
 OIDC_KEY = "oidc"
 SEEN_KEY = "seen_versions"  # (assessment id, code) → version of the answer the form was filled from
+UNSAVED_KEY = "unsaved"  # code → the answer a storage fault kept from being saved, shown again until saved
+
+log = logging.getLogger("dti.app")
 
 
 def editions() -> tuple[dict[str, Framework], list[Problem]]:
@@ -108,7 +122,15 @@ def store() -> Store:
 
 @st.cache_resource(show_spinner=False)
 def _open_store(url: str, frameworks_dir: str) -> Store:  # both are the cache key
+    # A failed opening raises StorageUnavailable and st.cache_resource keeps nothing: the next run tries again,
+    # so the app recovers by itself once the folder, the disk or the server is back.
     return Store.open(url, frameworks=_framework_for)
+
+
+def fault_message(exc: StorageUnavailable, lang: str) -> str:
+    """A storage fault as the pages show it (st.error renders Markdown: the file or server is shown literally)."""
+    log.warning("storage unavailable: %s", exc)
+    return exc.message(lang, where=re.sub(r"([\\`*_{}\[\]()#+\-.!|~<>$])", r"\\\1", exc.where))
 
 
 def _framework_for(edition_id: str) -> Framework:
@@ -221,6 +243,9 @@ def get_stored() -> dict[str, StoredResponse]:
 
 
 def get_response(code: str) -> Response | None:
+    unsaved = memo().get(UNSAVED_KEY, {})
+    if code in unsaved:  # a storage fault kept it from being saved: the form shows it again, to save it again
+        return unsaved[code]
     assessment_id = current_assessment().id
     stored = store().stored_response(assessment_id, code)
     if forms.key(code, "evidence") not in st.session_state:
@@ -236,32 +261,45 @@ def set_response(code: str, response: Response | None) -> None:
     as it is, puts the reason where the form shows problems, and refills the form with the stored answer.
     """
     lang = ui_lang.current()
-    assessment_id = current_assessment().id
-    seen = memo().setdefault(SEEN_KEY, {})
-    base = seen.get((assessment_id, code))
-    if base is None:  # the form was not filled from a stored answer in this session: base on what is stored now
-        stored = store().stored_response(assessment_id, code)
-        base = stored.version if stored else 0
     fields = {"value": None, "points": None, "evidence": "", "note": ""}
     if response is not None:
         fields = {"value": response.value, "points": response.points, "evidence": response.evidence,
                   "note": response.note}
-    actor = current_actor() or Actor("?", "viewer")
+    seen = memo().setdefault(SEEN_KEY, {})
+    unsaved = memo().setdefault(UNSAVED_KEY, {})
+    actor = Actor("?", "viewer")
     try:
+        actor = current_actor() or actor
+        assessment_id = current_assessment().id
+        base = seen.get((assessment_id, code))
+        if base is None:  # the form was not filled from a stored answer in this session: base on what is stored now
+            stored = store().stored_response(assessment_id, code)
+            base = stored.version if stored else 0
         saved = store().save_response(actor, assessment_id, code, base, **fields)
+    except StorageUnavailable as exc:
+        # Nothing was saved; unlike a refused save the typed answer stays in the field (and comes back if the
+        # form is rebuilt) with what happened and what to do, to be saved again once the fault is gone.
+        unsaved[code] = response if response is not None else Response(code, None)
+        st.session_state[forms.key(code, "error")] = f"{fault_message(exc, lang)} {t('faults.answer_kept', lang)}"
+        st.session_state[forms.key(code, "retry")] = True
+        return
     except ConflictError as exc:
+        unsaved.pop(code, None)
         other = exc.current
         _refused(code, t("storage.conflict", lang, code=code, who=other.updated_by,
                          time=f"{other.updated_at:%H:%M %d/%m/%Y}", value=_shown(other.value),
                          points=fmt_points(other.points, lang), mine=_shown(fields["value"])))
         return
     except PermissionDenied:
+        unsaved.pop(code, None)
         _refused(code, t("storage.viewer_readonly" if actor.role == "viewer" else "storage.denied", lang, code=code))
         return
     except InputProblems as exc:
         st.session_state[forms.key(code, "error")] = "; ".join(
             p.message_vi if lang != "en" and p.message_vi else p.message for p in exc.problems)
         return
+    unsaved.pop(code, None)
+    st.session_state.pop(forms.key(code, "retry"), None)
     seen[(assessment_id, code)] = saved.version
 
 
@@ -282,11 +320,13 @@ def replace_responses(responses: Mapping[str, Response]) -> str | None:
     Only the components the user may edit are cleared; a file touching another agency's component is
     refused as a whole (nothing is written). Returns None when written, else the reason, for the caller to show.
     """
-    actor = current_actor() or Actor("?", "viewer")
     try:
+        actor = current_actor() or Actor("?", "viewer")
         store().import_responses(actor, current_assessment().id, responses, source="upload", replace=True)
     except PermissionDenied as exc:
         return t("storage.denied", ui_lang.current(), code=exc.code)
+    except StorageUnavailable as exc:  # nothing was written: the import is one transaction
+        return fault_message(exc, ui_lang.current())
     _forget_widget_values()
     return None
 
@@ -296,6 +336,7 @@ def _forget_widget_values() -> None:
     for k in [k for k in st.session_state if str(k).startswith(("c_", "w_"))]:
         del st.session_state[k]
     memo().pop(SEEN_KEY, None)
+    memo().pop(UNSAVED_KEY, None)
 
 
 def carry_to_edition(target_id: str, carried: Mapping[str, Response]) -> str | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dti.i18n import t
-from dti.storage import Actor
+from dti.storage import Actor, StorageUnavailable
 from ui import state, widgets
 
 PERIOD_YEAR_KEY = "s_period_year"
@@ -54,6 +54,8 @@ def require_role(lang: str, *roles: str) -> Actor:
 
 def explain(exc: Exception, lang: str) -> str:
     """A refusal of the storage layer in the UI's language (its English message when it has no text)."""
+    if isinstance(exc, StorageUnavailable):
+        return state.fault_message(exc, lang)
     key = getattr(exc, "key", "")
     # Names and values in a refusal are what someone typed: shown as text.
     return (t(f"storage.err_{key}", lang, **{k: widgets.plain(v) for k, v in exc.params.items()}) if key

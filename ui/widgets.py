@@ -12,6 +12,7 @@ import streamlit as st
 from dti.framework.model import Framework, ProvenanceStatus
 from dti.i18n import fmt_number, fmt_points, t
 from dti.scoring.engine import Result
+from dti.storage import StorageUnavailable
 from dti.text import clean_text
 from ui import state
 
@@ -23,6 +24,8 @@ def guard(lang: str) -> Iterator[None]:
     """Show a message with what to do instead of a traceback (fragments rerun outside the page's guard)."""
     try:
         yield
+    except StorageUnavailable as exc:  # the disk, the file or the server: what happened and what to do
+        st.error(state.fault_message(exc, lang), icon=":material/database_off:")
     except Exception as exc:  # noqa: BLE001 - any failure becomes a message; the log keeps the details
         log.exception("unexpected error in the app")
         st.error(t("common.unexpected_error", lang, error=type(exc).__name__))

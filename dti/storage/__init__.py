@@ -1,5 +1,6 @@
 """Storage of assessments: SQLAlchemy 2 models, Alembic migrations, and the repository ``Store``."""
 
+from dti.storage.db import StorageUnavailable
 from dti.storage.repo import (
     Actor,
     AgencyProgress,
@@ -15,4 +16,4 @@ from dti.storage.repo import (
 )
 
 __all__ = ["Actor", "AgencyProgress", "AssessmentInfo", "ConflictError", "PeriodExists", "PermissionDenied",
-           "StorageError", "Store", "StoredResponse", "next_period", "previous_period"]
+           "StorageError", "StorageUnavailable", "Store", "StoredResponse", "next_period", "previous_period"]

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Update, bindparam, delete, func, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from dti.framework import registry
@@ -211,8 +211,22 @@ class Store:
 
     @classmethod
     def open(cls, url: str | None = None, **kw) -> Store:
-        engine = db.make_engine(db.database_url(url))
-        db.upgrade(engine)
+        """Open (create, migrate) the database; a storage fault raises StorageUnavailable (nothing half-made)."""
+        url = db.database_url(url)
+        engine = None
+        try:
+            engine = db.make_engine(url)
+            db.upgrade(engine)
+        except Exception as exc:
+            fault = db.classify(exc, url)
+            if fault is None and engine is None and isinstance(exc, (ValueError, ImportError)):
+                # a port that is no number, a database whose driver is not installed (mysql://…)
+                fault = db.StorageUnavailable("bad_url", db.shown_url(url), str(exc))
+            if engine is not None:
+                engine.dispose()
+            if fault is None:
+                raise
+            raise fault from exc
         return cls(engine, **kw)
 
     def close(self) -> None:
@@ -683,6 +697,28 @@ def _check_texts(code: str, fields: Mapping[str, Any]) -> None:
     problems = limits.text_problems(code, dict(fields))
     if problems:
         raise InputProblems([InputProblem(code, p.en, message_vi=p.vi) for p in problems])
+
+
+def _translating_faults(method: Callable) -> Callable:
+    """Every public Store method: a storage fault leaves as StorageUnavailable (what happened, what to do)."""
+
+    @functools.wraps(method)
+    def call(self: Store, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except (DBAPIError, OSError) as exc:
+            fault = db.classify(exc, self.engine.url.render_as_string(hide_password=False),
+                                db.file_identity(self.engine))
+            if fault is None:
+                raise
+            raise fault from exc
+
+    return call
+
+
+for _name, _method in list(vars(Store).items()):
+    if not _name.startswith("_") and callable(_method) and not isinstance(_method, (classmethod, staticmethod)):
+        setattr(Store, _name, _translating_faults(_method))
 
 
 def _order(code: str) -> tuple[int, ...]:

@@ -1,0 +1,133 @@
+"""Storage faults on PostgreSQL, injected for real on a server of this module's own (tests/pg.py), so stopping
+it mid-session disturbs no other test: each fault raises StorageUnavailable with its reason and the Vietnamese
+message, within seconds (connect and lock waits are bounded), leaves the database unchanged, and the same Store
+works again once the fault is gone.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import time
+
+import psycopg
+import pytest
+from pg import PostgresServer, _free_port
+
+from dti.storage import Actor, StorageUnavailable, Store, db
+
+pytestmark = pytest.mark.postgres
+COORD = Actor("coord", "coordinator")
+BOUND = db.CONNECT_TIMEOUT_SECONDS + db.LOCK_WAIT_SECONDS + 3  # seconds, whatever the fault
+
+
+@pytest.fixture(scope="module")
+def server():
+    srv = PostgresServer()
+    yield srv
+    srv.stop()
+
+
+def _pg_ctl(srv: PostgresServer, *args: str) -> None:
+    subprocess.run(srv._as_postgres + [srv.pg_ctl, "-D", str(srv.data), *args], check=True, capture_output=True,
+                   timeout=60)
+
+
+def _stop(srv: PostgresServer) -> None:
+    _pg_ctl(srv, "-m", "fast", "-w", "stop")
+
+
+def _start(srv: PostgresServer) -> None:
+    options = f"-p {srv.port} -k {srv.tmp} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off"
+    _pg_ctl(srv, "-l", str(srv.tmp / "log"), "-o", options, "-w", "start")
+
+
+def _rows(srv: PostgresServer, url: str) -> list[tuple]:
+    """Every stored answer, read with plain psycopg (not through the store under test)."""
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(f"host=127.0.0.1 port={srv.port} user=postgres dbname={name}") as conn:
+        return conn.execute("SELECT component_code, value #>> '{}', version FROM response "
+                            "ORDER BY component_code").fetchall()
+
+
+def _fails_with(reason: str, call) -> StorageUnavailable:
+    started = time.monotonic()
+    with pytest.raises(StorageUnavailable) as caught:
+        call()
+    elapsed = time.monotonic() - started
+    assert elapsed < BOUND, f"took {elapsed:.1f} s"
+    fault = caught.value
+    assert fault.reason == reason, (fault.reason, fault.detail)
+    assert "Không có gì được lưu." in fault.message("vi") and "Nothing was saved." in fault.message("en")
+    assert "password" not in fault.where
+    return fault
+
+
+@pytest.fixture
+def opened(server, fw_all_rules):
+    url = server.new_database()
+    store = Store.open(url, frameworks={fw_all_rules.id: fw_all_rules}.__getitem__)
+    a = store.assessment("all-rules", 2025, 1)
+    first = store.save_response(COORD, a.id, "2.2", 0, value="có")
+    yield store, url, a, first
+    store.close()
+
+
+def test_a_server_stopped_mid_session_is_reported_and_the_store_reconnects_when_it_is_back(server, opened):
+    store, url, a, first = opened
+    before = _rows(server, url)
+    _stop(server)
+    try:
+        fault = _fails_with("unreachable", lambda: store.save_response(COORD, a.id, "2.2", first.version,
+                                                                       value="không"))
+        assert "Không kết nối được máy chủ" in fault.message("vi") and f"{server.port}" in fault.message("vi")
+        _fails_with("unreachable", lambda: store.stored(a.id))  # reading says the same, no traceback
+    finally:
+        _start(server)
+    assert _rows(server, url) == before
+    assert store.save_response(COORD, a.id, "2.2", first.version, value="không").version == 2  # no restart
+    assert _rows(server, url) == [("2.2", "không", 2)]
+
+
+def test_an_unreachable_port_a_wrong_database_and_a_wrong_url_are_told_apart(server, fw_all_rules):
+    port = _free_port()
+    fault = _fails_with("unreachable", lambda: Store.open(f"postgresql://postgres@127.0.0.1:{port}/dti"))
+    assert f"127.0.0.1:{port}/dti" in fault.message("vi")
+    fault = _fails_with("wrong_database", lambda: Store.open(server.url("khong_co_csdl_nay")))
+    assert "khong_co_csdl_nay" in fault.message("vi") and "DTI_DATABASE_URL" in fault.message("vi")
+    for wrong in ("postgresql://postgres@127.0.0.1:cong/dti", "khong-phai-url", "mysql://a@b/c",
+                  f"postgresql://ai_do:mat-khau-bi-mat@127.0.0.1:{server.port}/postgres",
+                  "postgresql://postgres@may-chu-khong-co.invalid/dti"):
+        fault = _fails_with("bad_url", lambda url=wrong: Store.open(url))
+        assert "mat-khau-bi-mat" not in fault.message("vi") + fault.message("en")
+        assert "postgresql://người_dùng:mật_khẩu@máy_chủ:cổng/tên_cơ_sở_dữ_liệu" in fault.message("vi")
+
+
+def test_a_row_locked_by_another_session_is_waited_for_seconds_then_reported(server, opened):
+    store, url, a, first = opened
+    before = _rows(server, url)
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(f"host=127.0.0.1 port={server.port} user=postgres dbname={name}") as other:
+        other.execute("LOCK TABLE response IN ACCESS EXCLUSIVE MODE")  # e.g. a long maintenance job
+        fault = _fails_with("locked", lambda: store.save_response(COORD, a.id, "2.2", first.version, value="không"))
+        assert f"{db.LOCK_WAIT_SECONDS} giây" in fault.message("vi")
+        other.rollback()
+    assert _rows(server, url) == before
+    assert store.save_response(COORD, a.id, "2.2", first.version, value="không").version == 2
+
+
+def test_a_read_only_database_refuses_the_save_then_saves_once_writable(server, opened):
+    store, url, a, first = opened
+    before = _rows(server, url)
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(f"host=127.0.0.1 port={server.port} user=postgres dbname=postgres",
+                         autocommit=True) as admin:
+        admin.execute(f'ALTER DATABASE "{name}" SET default_transaction_read_only = on')
+        store.engine.dispose()  # settings apply to new connections (as after a fail-over to a standby)
+        fault = _fails_with("read_only", lambda: store.save_response(COORD, a.id, "2.2", first.version,
+                                                                     value="không"))
+        assert "chỉ cho đọc" in fault.message("vi")
+        assert store.stored(a.id)["2.2"].value == "có"
+        admin.execute(f'ALTER DATABASE "{name}" RESET default_transaction_read_only')
+    store.engine.dispose()
+    assert _rows(server, url) == before
+    assert store.save_response(COORD, a.id, "2.2", first.version, value="không").version == 2

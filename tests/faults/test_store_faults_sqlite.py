@@ -140,7 +140,7 @@ def test_a_full_disk_refuses_the_save_and_keeps_what_was_stored(small_disk, fw_a
         def _tiny(dbapi_conn, _record):
             dbapi_conn.execute("PRAGMA max_page_count=1")
         store.engine.dispose()
-    evidence = "minh chứng " * 20000  # a large write: new pages are needed
+    evidence = "minh chứng " * 400  # a write needing new pages, within the evidence length cap
     fault = _fails_with("disk_full", lambda: store.save_response(COORD, a.id, "2.2", first.version,
                                                                  value="không", evidence=evidence),
                         bound=db.LOCK_WAIT_SECONDS + 3)

@@ -201,3 +201,38 @@ def test_postgres_stopped_mid_session_the_answer_comes_back_and_is_saved_when_th
     at = _save_again(at)
     assert_clean(at)
     assert rows() == [("1.1", "half", 1)]
+
+
+def test_a_full_disk_keeps_the_typed_evidence_and_saves_it_once_space_is_freed(sqlite_app):
+    folder = sqlite_app.parent
+    folder.mkdir(parents=True)
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(folder)],
+                             capture_output=True).returncode == 0
+    if not mounted:  # the store-level test fills the disk without root (SQLite's max_page_count)
+        pytest.skip("mounting a small tmpfs needs root")
+    try:
+        at = open_page("assessment")
+        ballast = folder / "ballast"
+        with open(ballast, "wb", buffering=0) as fh:
+            try:
+                while True:
+                    fh.write(b"\0" * 4096)
+                    fh.flush()
+            except OSError:
+                pass
+        evidence = "Quyết định số 12/QĐ-UBND " * 12000  # ~300 kB: new pages are needed
+        at = _timed_run(at.text_input(key="c_1.1_evidence").set_value(evidence), bound=db.LOCK_WAIT_SECONDS + 15)
+        assert_clean(at)
+        shown = _errors(at)
+        assert "đã đầy" in shown and "Không có gì được lưu." in shown and "vẫn còn trong ô" in shown
+        assert at.text_input(key="c_1.1_evidence").value == evidence
+        assert _rows(sqlite_app) == []
+        ballast.unlink()  # the administrator frees space
+        at = _save_again(at)
+        assert_clean(at)
+        assert not _errors(at)
+        with closing(sqlite3.connect(sqlite_app)) as conn:
+            stored = conn.execute("SELECT evidence FROM response WHERE component_code = '1.1'").fetchone()
+        assert stored == (evidence.strip(),)
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], capture_output=True)

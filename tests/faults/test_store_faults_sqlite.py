@@ -120,7 +120,7 @@ def test_a_full_disk_refuses_the_save_and_keeps_what_was_stored(small_disk, fw_a
     first = store.save_response(COORD, a.id, "2.2", 0, value="có")
     before = _rows(url)
     if how == "tmpfs":
-        with open(folder / "ballast", "wb") as fh:  # fill the disk to the last byte
+        with open(folder / "ballast", "wb", buffering=0) as fh:  # fill the disk to the last byte
             try:
                 while True:
                     fh.write(b"\0" * 65536)
@@ -129,7 +129,7 @@ def test_a_full_disk_refuses_the_save_and_keeps_what_was_stored(small_disk, fw_a
                 pass
         for size in (4096, 512, 1):
             try:
-                with open(folder / "ballast", "ab") as fh:
+                with open(folder / "ballast", "ab", buffering=0) as fh:
                     while True:
                         fh.write(b"\0" * size)
                         fh.flush()

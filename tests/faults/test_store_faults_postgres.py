@@ -6,6 +6,7 @@ works again once the fault is gone.
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import time
 
@@ -131,3 +132,16 @@ def test_a_read_only_database_refuses_the_save_then_saves_once_writable(server, 
     store.engine.dispose()
     assert _rows(server, url) == before
     assert store.save_response(COORD, a.id, "2.2", first.version, value="không").version == 2
+
+
+def test_a_server_that_accepts_but_never_answers_is_given_up_after_the_connect_timeout():
+    # A host that swallows packets, a hung server or a firewall: the TCP handshake succeeds (the kernel's backlog)
+    # and nothing ever answers. Without a connect timeout libpq waits for ever and so does the page.
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        port = silent.getsockname()[1]
+        started = time.monotonic()
+        fault = _fails_with("unreachable", lambda: Store.open(f"postgresql://postgres@127.0.0.1:{port}/dti"))
+        assert time.monotonic() - started >= db.CONNECT_TIMEOUT_SECONDS - 1  # it did wait, for the bound only
+    assert f"127.0.0.1:{port}/dti" in fault.message("vi")

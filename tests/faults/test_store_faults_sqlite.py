@@ -213,3 +213,15 @@ def test_moving_the_same_file_back_lets_saving_go_on(tmp_path, fw_all_rules):
     assert store.save_response(COORD, a.id, "1.1", first.version, value="full").version == 2
     store.close()
     assert _rows(url)[0][2] == 2
+
+
+def test_an_oserror_that_is_not_about_the_data_folder_is_not_called_a_storage_fault(tmp_path):
+    # A missing edition or migration file is a bug or an installation problem: telling the user "the data folder
+    # cannot be created" would send the administrator the wrong way.
+    url = f"sqlite:///{tmp_path / 'data' / 'dti.sqlite'}"
+    elsewhere = FileNotFoundError(2, "No such file or directory", "/opt/dti/config/frameworks/x.yaml")
+    assert db.classify(elsewhere, url) is None
+    blocked = NotADirectoryError(20, "Not a directory", str(tmp_path / "data"))
+    assert db.classify(blocked, url).reason == "folder"
+    full = OSError(28, "No space left on device", str(tmp_path / "data" / "dti.sqlite-wal"))
+    assert db.classify(full, url).reason == "disk_full"

@@ -225,3 +225,15 @@ def test_an_oserror_that_is_not_about_the_data_folder_is_not_called_a_storage_fa
     assert db.classify(blocked, url).reason == "folder"
     full = OSError(28, "No space left on device", str(tmp_path / "data" / "dti.sqlite-wal"))
     assert db.classify(full, url).reason == "disk_full"
+
+
+@pytest.mark.parametrize("reason", db.REASONS)
+def test_every_reason_says_what_happened_and_what_to_do_in_both_languages(reason):
+    from dti.i18n import translations
+
+    for key in (f"faults.{reason}", f"faults.fix_{reason}"):
+        assert translations()[key]["vi"] and translations()[key]["en"], key
+    fault = StorageUnavailable(reason, "/srv/dti/data/dti.sqlite")
+    vi, en = fault.message("vi"), fault.message("en")
+    assert "faults." not in vi + en and "{" not in vi + en
+    assert "Không có gì được lưu." in vi and "Nothing was saved." in en

@@ -236,3 +236,18 @@ def test_a_full_disk_keeps_the_typed_evidence_and_saves_it_once_space_is_freed(s
         assert stored == (evidence.strip(),)
     finally:
         subprocess.run(["umount", "-l", str(folder)], capture_output=True)
+
+
+@pytest.mark.postgres
+def test_a_database_name_that_does_not_exist_on_the_server_is_said_at_start(pg_server, tmp_path, monkeypatch):
+    monkeypatch.setenv("DTI_DATABASE_URL", pg_server.url("khong_co_csdl_nay"))
+    monkeypatch.setenv("DTI_FRAMEWORKS_DIR", str(all_rules_dir(tmp_path)))
+    from streamlit.testing.v1 import AppTest
+
+    from tests.apptest_support import APP
+    at = _timed_run(AppTest.from_file(APP, default_timeout=60), bound=db.CONNECT_TIMEOUT_SECONDS + 15)
+    assert_clean(at)
+    shown = _errors(at)
+    assert "không tồn tại hoặc không phải cơ sở dữ liệu của ứng dụng DTI" in shown
+    assert "khong\\_co\\_csdl\\_nay" in shown  # the name shown literally (escaped for Markdown)
+    assert "Không có gì được lưu." in shown

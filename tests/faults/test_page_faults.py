@@ -6,6 +6,7 @@ the app recovers by itself. Each within seconds, each with the database checked 
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import sqlite3
 import subprocess
@@ -220,7 +221,8 @@ def test_a_full_disk_keeps_the_typed_evidence_and_saves_it_once_space_is_freed(s
                     fh.flush()
             except OSError:
                 pass
-        evidence = "Quyết định số 12/QĐ-UBND " * 12000  # ~300 kB: new pages are needed
+        # Below the evidence length limit, and no longer than the pages SQLite already has: new pages are needed.
+        evidence = "Quyết định " + "".join(hashlib.sha256(str(i).encode()).hexdigest() for i in range(75))
         at = _timed_run(at.text_input(key="c_1.1_evidence").set_value(evidence), bound=db.LOCK_WAIT_SECONDS + 15)
         assert_clean(at)
         shown = _errors(at)

@@ -8,6 +8,7 @@ max_page_count, which makes SQLite report the very error a full disk gives (SQLI
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import sqlite3
@@ -140,7 +141,8 @@ def test_a_full_disk_refuses_the_save_and_keeps_what_was_stored(small_disk, fw_a
         def _tiny(dbapi_conn, _record):
             dbapi_conn.execute("PRAGMA max_page_count=1")
         store.engine.dispose()
-    evidence = "minh chứng " * 20000  # a large write: new pages are needed
+    # 4,800 characters (below the evidence limit): more than a page, so new pages are needed
+    evidence = "".join(hashlib.sha256(str(i).encode()).hexdigest() for i in range(75))
     fault = _fails_with("disk_full", lambda: store.save_response(COORD, a.id, "2.2", first.version,
                                                                  value="không", evidence=evidence),
                         bound=db.LOCK_WAIT_SECONDS + 3)

@@ -115,6 +115,8 @@ def classify(exc: BaseException, url: str, file: FileIdentity | None = None) -> 
 
 def _classify(exc: BaseException, url: str, where: str, detail: str) -> StorageUnavailable | None:
     if isinstance(exc, OSError):  # the data folder: creating it, or its file
+        if not _in_data_folder(exc, url):
+            return None  # e.g. a missing migration script: not the storage, not for the user to fix
         reason = {errno.ENOSPC: "disk_full", errno.EDQUOT: "disk_full", errno.EROFS: "read_only"}.get(exc.errno,
                                                                                                      "folder")
         return StorageUnavailable(reason, str(data_folder(url) or where), detail)
@@ -140,6 +142,14 @@ def _classify(exc: BaseException, url: str, where: str, detail: str) -> StorageU
     if reason is None and (exc.connection_invalidated or state == ""):
         reason = "unreachable"  # a connection-level failure without a known cause
     return StorageUnavailable(reason or "database", where, detail)
+
+
+def _in_data_folder(exc: OSError, url: str) -> bool:
+    folder = data_folder(url)
+    if folder is None or not exc.filename:
+        return False
+    path = Path(os.fsdecode(exc.filename))
+    return path == folder or path in folder.parents or folder in path.parents
 
 
 def data_folder(url: str) -> Path | None:

@@ -706,7 +706,7 @@ def _translating_faults(method: Callable) -> Callable:
     def call(self: Store, *args, **kwargs):
         try:
             return method(self, *args, **kwargs)
-        except (DBAPIError, OSError) as exc:
+        except DBAPIError as exc:  # SQLite's file errors come as DBAPIError too; the file check raises its own
             fault = db.classify(exc, self.engine.url.render_as_string(hide_password=False),
                                 db.file_identity(self.engine))
             if fault is None:

@@ -6,6 +6,7 @@ the app recovers by itself. Each within seconds, each with the database checked 
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import sqlite3
 import subprocess
@@ -201,3 +202,54 @@ def test_postgres_stopped_mid_session_the_answer_comes_back_and_is_saved_when_th
     at = _save_again(at)
     assert_clean(at)
     assert rows() == [("1.1", "half", 1)]
+
+
+def test_a_full_disk_keeps_the_typed_evidence_and_saves_it_once_space_is_freed(sqlite_app):
+    folder = sqlite_app.parent
+    folder.mkdir(parents=True)
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(folder)],
+                             capture_output=True).returncode == 0
+    if not mounted:  # the store-level test fills the disk without root (SQLite's max_page_count)
+        pytest.skip("mounting a small tmpfs needs root")
+    try:
+        at = open_page("assessment")
+        ballast = folder / "ballast"
+        with open(ballast, "wb", buffering=0) as fh:
+            try:
+                while True:
+                    fh.write(b"\0" * 4096)
+                    fh.flush()
+            except OSError:
+                pass
+        # Below the evidence length limit, and no longer than the pages SQLite already has: new pages are needed.
+        evidence = "Quyết định " + "".join(hashlib.sha256(str(i).encode()).hexdigest() for i in range(75))
+        at = _timed_run(at.text_input(key="c_1.1_evidence").set_value(evidence), bound=db.LOCK_WAIT_SECONDS + 15)
+        assert_clean(at)
+        shown = _errors(at)
+        assert "đã đầy" in shown and "Không có gì được lưu." in shown and "vẫn còn trong ô" in shown
+        assert at.text_input(key="c_1.1_evidence").value == evidence
+        assert _rows(sqlite_app) == []
+        ballast.unlink()  # the administrator frees space
+        at = _save_again(at)
+        assert_clean(at)
+        assert not _errors(at)
+        with closing(sqlite3.connect(sqlite_app)) as conn:
+            stored = conn.execute("SELECT evidence FROM response WHERE component_code = '1.1'").fetchone()
+        assert stored == (evidence.strip(),)
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], capture_output=True)
+
+
+@pytest.mark.postgres
+def test_a_database_name_that_does_not_exist_on_the_server_is_said_at_start(pg_server, tmp_path, monkeypatch):
+    monkeypatch.setenv("DTI_DATABASE_URL", pg_server.url("khong_co_csdl_nay"))
+    monkeypatch.setenv("DTI_FRAMEWORKS_DIR", str(all_rules_dir(tmp_path)))
+    from streamlit.testing.v1 import AppTest
+
+    from tests.apptest_support import APP
+    at = _timed_run(AppTest.from_file(APP, default_timeout=60), bound=db.CONNECT_TIMEOUT_SECONDS + 15)
+    assert_clean(at)
+    shown = _errors(at)
+    assert "không tồn tại hoặc không phải cơ sở dữ liệu của ứng dụng DTI" in shown
+    assert "khong\\_co\\_csdl\\_nay" in shown  # the name shown literally (escaped for Markdown)
+    assert "Không có gì được lưu." in shown

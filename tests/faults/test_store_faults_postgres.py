@@ -6,6 +6,10 @@ works again once the fault is gone.
 
 from __future__ import annotations
 
+import hashlib
+import itertools
+import shutil
+import socket
 import subprocess
 import time
 
@@ -17,6 +21,7 @@ from dti.storage import Actor, StorageUnavailable, Store, db
 
 pytestmark = pytest.mark.postgres
 COORD = Actor("coord", "coordinator")
+_names = itertools.count(1)
 BOUND = db.CONNECT_TIMEOUT_SECONDS + db.LOCK_WAIT_SECONDS + 3  # seconds, whatever the fault
 
 
@@ -98,7 +103,7 @@ def test_an_unreachable_port_a_wrong_database_and_a_wrong_url_are_told_apart(ser
                   f"postgresql://ai_do:mat-khau-bi-mat@127.0.0.1:{server.port}/postgres",
                   "postgresql://postgres@may-chu-khong-co.invalid/dti"):
         fault = _fails_with("bad_url", lambda url=wrong: Store.open(url))
-        assert "mat-khau-bi-mat" not in fault.message("vi") + fault.message("en")
+        assert "mat-khau-bi-mat" not in fault.message("vi") + fault.message("en") + str(fault)  # str: the log
         assert "postgresql://người_dùng:mật_khẩu@máy_chủ:cổng/tên_cơ_sở_dữ_liệu" in fault.message("vi")
 
 
@@ -131,3 +136,60 @@ def test_a_read_only_database_refuses_the_save_then_saves_once_writable(server, 
     store.engine.dispose()
     assert _rows(server, url) == before
     assert store.save_response(COORD, a.id, "2.2", first.version, value="không").version == 2
+
+
+def test_a_server_that_accepts_but_never_answers_is_given_up_after_the_connect_timeout():
+    # A host that swallows packets, a hung server or a firewall: the TCP handshake succeeds (the kernel's backlog)
+    # and nothing ever answers. Without a connect timeout libpq waits for ever and so does the page.
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        port = silent.getsockname()[1]
+        started = time.monotonic()
+        fault = _fails_with("unreachable", lambda: Store.open(f"postgresql://postgres@127.0.0.1:{port}/dti"))
+        assert time.monotonic() - started >= db.CONNECT_TIMEOUT_SECONDS - 1  # it did wait, for the bound only
+    assert f"127.0.0.1:{port}/dti" in fault.message("vi")
+
+
+def test_a_full_disk_under_the_database_refuses_the_save_then_saves_once_space_is_freed(server, fw_all_rules):
+    # The database's tables on a small tmpfs of their own (a tablespace); the server's WAL stays elsewhere, so a
+    # full disk is an ERROR (53100 "could not extend file"), as when a data disk fills.
+    name = f"dti_full_{next(_names)}"
+    disk = server.tmp / name  # where the server's user may go (pytest's own temp folder is private)
+    disk.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(disk)], capture_output=True).returncode:
+        pytest.skip("mounting a small tmpfs needs root; the SQLite test fills a disk without it")
+    try:
+        if server._as_postgres:
+            shutil.chown(disk, "postgres", "postgres")
+        with psycopg.connect(f"host=127.0.0.1 port={server.port} user=postgres dbname=postgres",
+                             autocommit=True) as admin:
+            admin.execute(f"CREATE TABLESPACE {name} LOCATION '{disk}'")
+            admin.execute(f'CREATE DATABASE "{name}" TABLESPACE {name}')
+        url = server.url(name)
+        store = Store.open(url, frameworks={fw_all_rules.id: fw_all_rules}.__getitem__)
+        a = store.assessment("all-rules", 2025, 1)
+        first = store.save_response(COORD, a.id, "2.2", 0, value="có")
+        before = _rows(server, url)
+        ballast = disk / "ballast"
+        with open(ballast, "wb", buffering=0) as fh:
+            try:
+                while True:
+                    fh.write(b"\0" * 4096)
+            except OSError:
+                pass
+        # 4,800 characters (below the evidence limit) that do not compress: stored out of line, in new pages
+        evidence = "".join(hashlib.sha256(str(i).encode()).hexdigest() for i in range(75))
+        fault = _fails_with("disk_full", lambda: store.save_response(COORD, a.id, "2.2", first.version,
+                                                                     value="không", evidence=evidence))
+        assert "đã đầy" in fault.message("vi")
+        ballast.unlink()
+        assert _rows(server, url) == before
+        assert store.save_response(COORD, a.id, "2.2", first.version, value="không", evidence=evidence).version == 2
+        store.close()
+        with psycopg.connect(f"host=127.0.0.1 port={server.port} user=postgres dbname=postgres",
+                             autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE "{name}"')
+            admin.execute(f"DROP TABLESPACE {name}")
+    finally:
+        subprocess.run(["umount", "-l", str(disk)], capture_output=True)

@@ -8,6 +8,7 @@ max_page_count, which makes SQLite report the very error a full disk gives (SQLI
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import sqlite3
@@ -120,7 +121,7 @@ def test_a_full_disk_refuses_the_save_and_keeps_what_was_stored(small_disk, fw_a
     first = store.save_response(COORD, a.id, "2.2", 0, value="có")
     before = _rows(url)
     if how == "tmpfs":
-        with open(folder / "ballast", "wb") as fh:  # fill the disk to the last byte
+        with open(folder / "ballast", "wb", buffering=0) as fh:  # fill the disk to the last byte
             try:
                 while True:
                     fh.write(b"\0" * 65536)
@@ -129,7 +130,7 @@ def test_a_full_disk_refuses_the_save_and_keeps_what_was_stored(small_disk, fw_a
                 pass
         for size in (4096, 512, 1):
             try:
-                with open(folder / "ballast", "ab") as fh:
+                with open(folder / "ballast", "ab", buffering=0) as fh:
                     while True:
                         fh.write(b"\0" * size)
                         fh.flush()
@@ -140,7 +141,8 @@ def test_a_full_disk_refuses_the_save_and_keeps_what_was_stored(small_disk, fw_a
         def _tiny(dbapi_conn, _record):
             dbapi_conn.execute("PRAGMA max_page_count=1")
         store.engine.dispose()
-    evidence = "minh chứng " * 400  # a write needing new pages, within the evidence length cap
+    # 4,800 characters (below the evidence limit): more than a page, so new pages are needed
+    evidence = "".join(hashlib.sha256(str(i).encode()).hexdigest() for i in range(75))
     fault = _fails_with("disk_full", lambda: store.save_response(COORD, a.id, "2.2", first.version,
                                                                  value="không", evidence=evidence),
                         bound=db.LOCK_WAIT_SECONDS + 3)
@@ -213,3 +215,27 @@ def test_moving_the_same_file_back_lets_saving_go_on(tmp_path, fw_all_rules):
     assert store.save_response(COORD, a.id, "1.1", first.version, value="full").version == 2
     store.close()
     assert _rows(url)[0][2] == 2
+
+
+def test_an_oserror_that_is_not_about_the_data_folder_is_not_called_a_storage_fault(tmp_path):
+    # A missing edition or migration file is a bug or an installation problem: telling the user "the data folder
+    # cannot be created" would send the administrator the wrong way.
+    url = f"sqlite:///{tmp_path / 'data' / 'dti.sqlite'}"
+    elsewhere = FileNotFoundError(2, "No such file or directory", "/opt/dti/config/frameworks/x.yaml")
+    assert db.classify(elsewhere, url) is None
+    blocked = NotADirectoryError(20, "Not a directory", str(tmp_path / "data"))
+    assert db.classify(blocked, url).reason == "folder"
+    full = OSError(28, "No space left on device", str(tmp_path / "data" / "dti.sqlite-wal"))
+    assert db.classify(full, url).reason == "disk_full"
+
+
+@pytest.mark.parametrize("reason", db.REASONS)
+def test_every_reason_says_what_happened_and_what_to_do_in_both_languages(reason):
+    from dti.i18n import translations
+
+    for key in (f"faults.{reason}", f"faults.fix_{reason}"):
+        assert translations()[key]["vi"] and translations()[key]["en"], key
+    fault = StorageUnavailable(reason, "/srv/dti/data/dti.sqlite")
+    vi, en = fault.message("vi"), fault.message("en")
+    assert "faults." not in vi + en and "{" not in vi + en
+    assert "Không có gì được lưu." in vi and "Nothing was saved." in en

@@ -25,7 +25,8 @@ cols = st.columns(3)
 cols[0].metric(t("coordinator.estimate", lang), fmt_number(result.dti, lang), help=widgets.basis_caption(result, lang))
 cols[1].metric(t("coordinator.answered", lang), f"{result.answered}/{result.total}")
 lowest = [fw.main_index_by_code[c] for c in result.lowest_main_indices[:1]]
-cols[2].metric(t("coordinator.lowest", lang), ", ".join(f"{m.code}. {m.name(lang)}" for m in lowest) or "—")
+cols[2].metric(t("coordinator.lowest", lang),
+               widgets.plain(", ".join(f"{m.code}. {m.name(lang)}" for m in lowest) or "—"))
 
 progress, assign, agencies, periods, appraisal, history = st.tabs(
     [t(f"coordinator.tab_{k}", lang) for k in ("progress", "assign", "agencies", "periods", "appraisal", "history")])

@@ -25,7 +25,7 @@ else:
 
 st.subheader(t("overview.pillars", lang))
 for col, pillar in zip(st.columns(len(fw.pillars)), fw.pillars):
-    col.metric(pillar.name(lang), fmt_number(result.pillars[pillar.code].value, lang))
+    col.metric(widgets.plain(pillar.name(lang)), fmt_number(result.pillars[pillar.code].value, lang))
 
 st.subheader(t("overview.weakest", lang))
 with st.container(key="o_lowest"):

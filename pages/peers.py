@@ -92,6 +92,7 @@ else:
     merged = peers.merge_values(parts)
     if "dti" in merged:
         st.success(t("peers.merge_result", lang, dti=fmt_number(merged["dti"], lang)))
-    st.caption(t("peers.merge_measures", lang, measures=", ".join(labels.get(m, m) for m in merged) or "—"))
+    st.caption(t("peers.merge_measures", lang,
+                 measures=widgets.plain(", ".join(labels.get(m, m) for m in merged) or "—")))
     st.dataframe(pd.DataFrame([{t("peers.col_measure", lang): labels.get(m, m), t("peers.col_value", lang):
                                 fmt_number(v, lang)} for m, v in merged.items()]), hide_index=True, key="peers_merged")

@@ -33,7 +33,7 @@ with controls:
         for m in fw.scored_main_indices:
             key = f"w_main_{m.code}"
             st.session_state.setdefault(key, round(saved.main_indices[m.code].value or 0.0, 4))
-            values[m.code] = st.slider(f"{m.code}. {m.name(lang)}", 0.0, 1.0, step=0.01, key=key,
+            values[m.code] = st.slider(f"{m.code}. {widgets.plain(m.name(lang))}", 0.0, 1.0, step=0.01, key=key,
                                        help=t("whatif.saved_value", lang,
                                               value=fmt_number(saved.main_indices[m.code].value, lang)))
         scenario = score_main_values(fw, values)
@@ -60,7 +60,7 @@ with outcome:
                          **widgets.delta(scenario.dti - saved.dti, lang))
     for col, pillar in zip(delta_cols[1:], fw.pillars):
         new, old = scenario.pillars[pillar.code].value, saved.pillars[pillar.code].value
-        col.metric(pillar.name(lang), fmt_number(new, lang), **widgets.delta(new - old, lang))
+        col.metric(widgets.plain(pillar.name(lang)), fmt_number(new, lang), **widgets.delta(new - old, lang))
     st.plotly_chart(charts.compare_bars(fw, saved, scenario, lang), key="w_compare_chart")
     st.caption(t("whatif.saved_is", lang, dti=fmt_number(saved.dti, lang)) + " · "
                + widgets.basis_caption(saved, lang))

@@ -34,13 +34,13 @@ st.header(demo.province_name(lang))
 figures = st.columns(1 + len(fw.pillars))
 figures[0].metric(t("common.dti", lang), fmt_number(result.dti, lang))
 for col, p in zip(figures[1:], fw.pillars):
-    col.metric(p.name(lang), fmt_number(result.pillars[p.code].value, lang))
+    col.metric(widgets.plain(p.name(lang)), fmt_number(result.pillars[p.code].value, lang))
 decide.band_panel(fw, responses, result, lang, table, year, rank_of, key=f"{NS}_band")
 
 st.subheader(t("workshop.whatif", lang))
 st.caption(t("workshop.whatif_help", lang))
 sliders = st.columns(4)
-values = {m.code: sliders[i % 4].slider(f"{m.code}. {m.name(lang)}", 0.0, 1.0,
+values = {m.code: sliders[i % 4].slider(f"{m.code}. {widgets.plain(m.name(lang))}", 0.0, 1.0,
                                         round(result.main_indices[m.code].value, 2), 0.01, key=f"{NS}_m{m.code}")
           for i, m in enumerate(fw.scored_main_indices)}
 changed = {c: v for c, v in values.items() if abs(v - round(result.main_indices[c].value, 2)) > 1e-9}

@@ -98,9 +98,12 @@ def test_cli_import_catalogue_never_replaces_the_shipped_file(tmp_path):
     src.write_bytes(good_catalogue_xlsx())
     shipped = registry.DEFAULT_FRAMEWORKS_DIR / "dti-2022-province.yaml"
     before = shipped.read_bytes()
-    done = run_cli("import-catalogue", str(src), "-o", str(shipped), "--force")
-    assert done.returncode == 1 and "never replaced" in done.stderr
-    assert shipped.read_bytes() == before
+    try:
+        done = run_cli("import-catalogue", str(src), "-o", str(shipped), "--force")
+        assert done.returncode == 1 and "never replaced" in done.stderr
+        assert shipped.read_bytes() == before
+    finally:  # a regression must not leave the checkout's shipped edition replaced
+        shipped.write_bytes(before)
 
 
 def page(actor: Actor | None) -> AppTest:

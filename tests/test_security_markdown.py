@@ -116,3 +116,26 @@ def test_uploaded_file_name_is_text(tmp_path, monkeypatch):
         (name, good_catalogue_xlsx(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")).run()
     assert_clean(at)
     shows_literally([e.value for e in at.success], name)
+
+
+def test_chart_labels_and_scenario_names_are_text_in_plotly(fw2022):
+    """Plotly reads <a href>, <b>, <span> in names and labels: outside text goes in escaped (shown as typed)."""
+    from dti.decide import charts, scenarios
+    from dti.decide.peers import load_published
+    from dti.decide.scenarios import Scenario
+    from dti.scoring.engine import score
+
+    hostile = '<a href="http://evil.example">Verify</a> %{y} <img src=x>'
+    rows = scenarios.compare(fw2022, {}, [Scenario(hostile, {"4.1": 5.0})], load_published(), 2022, None)
+    fig = scenarios.comparison_figure(fw2022, rows, "vi")
+    trace = next(tr for tr in fig.data if "Verify" in tr.name)
+    assert "<a" not in trace.name and "<img" not in trace.name and "&lt;a href" in trace.name
+    assert "Verify" not in trace.hovertemplate and "&lt;img" in trace.meta  # data, not template
+    data = fw2022.model_dump()
+    data["main_indices"][0]["name_vi"] = hostile
+    fw = type(fw2022).model_validate(data)
+    result = score(fw, {})
+    for fig in (charts.main_index_bars(fw, result, "vi"), charts.radar(fw, result, "vi")):
+        trace = fig.data[0]
+        labels = " ".join(map(str, trace.theta if trace.type == "scatterpolar" else trace.y))
+        assert "Verify" in labels and '<a href="' not in labels and "<img" not in labels

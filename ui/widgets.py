@@ -32,27 +32,30 @@ def guard(lang: str) -> Iterator[None]:
 
 
 # Characters that start Markdown (or GitHub's extensions: tables, strikethrough, e-mail links, Streamlit's $LaTeX$)
-# anywhere in a line; backslash-escaped they are literal. Other punctuation (- . + =) matters only at the start of
-# a line (lists, headings), so ordinary names and file names ("dti-2022.yaml") keep their plain spelling.
-_ANYWHERE = re.compile(r"([\\`*_{}\[\]()<>!#|~$&@])")
-_LINE_START = re.compile(r"^(\s*|\s*\d+)([-+=.])", re.MULTILINE)  # "- x", "+ x", "1. x", "===" under a line
+# anywhere in a line; backslash-escaped they are literal. Parentheses need no escape once brackets have one (no
+# link or image can form), an underscore between two letters or digits never emphasises ("top_leader"), and
+# - + = . ) matter only at the start of a line (lists, headings): ordinary names, codes and file names keep their
+# plain spelling.
+_ANYWHERE = re.compile(r"([\\`*{}\[\]<>!#|~$&@]|_(?![^\W_])|(?<![^\W_])_)")
+_LINE_START = re.compile(r"^(\s*|\s*\d+)([-+=.)])", re.MULTILINE)  # "- x", "+ x", "1. x", "1) x", "===" below
 _WWW = re.compile(r"\b(www)\.", re.IGNORECASE)  # GitHub links www.host without http://
 # Streamlit turns :name: into an emoji, :red[…] into colour and :material/x: into an icon after Markdown is
-# parsed, so an escaped colon would still form them: a word joiner (invisible, not a space) after each colon
-# breaks them, and http:// links with them.
+# parsed, so an escaped colon would still form them: a word joiner (invisible, not a space) after a colon that
+# is followed by anything but a space breaks them (and http:// links with them).
+_COLON = re.compile(r":(?=\S)")
 _WORD_JOINER = "\u2060"
 
 
 def plain(text: object) -> str:
     """``text`` from a user or a file, made safe to put into anything Streamlit renders as Markdown (st.markdown,
-    st.success/error/info/warning, captions, widget labels, tabs, metric labels): shown literally, so
-    ``[Verify](http://evil)`` is no link, ``![t](http://host/x.png)`` fetches nothing, ``<img src=x>`` is no tag,
-    ``:-1:`` is no emoji and ``$x$`` no formula. Not for plain-text places (dataframes, selectbox options,
-    text inputs), where the escapes would show."""
+    st.success/error/info/warning, captions, widget labels and help, tabs, expanders, metric labels): shown
+    literally, so ``[Verify](http://evil)`` is no link, ``![t](http://host/x.png)`` fetches nothing,
+    ``<img src=x>`` is no tag, ``:-1:`` is no emoji and ``$x$`` no formula. Not for plain-text places
+    (dataframes, selectbox options, text inputs, st.code), where the escapes would show."""
     escaped = _ANYWHERE.sub(r"\\\1", clean_text(str(text)))
     escaped = _LINE_START.sub(r"\1\\\2", escaped)
     escaped = _WWW.sub(r"\1\\.", escaped)
-    return escaped.replace(":", ":" + _WORD_JOINER)
+    return _COLON.sub(":" + _WORD_JOINER, escaped)
 
 
 def edition_label(fw: Framework, lang: str) -> str:

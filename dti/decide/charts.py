@@ -6,6 +6,8 @@ preformatted so Plotly's own (English) number format never shows. Figures are sm
 
 from __future__ import annotations
 
+import html
+
 import plotly.graph_objects as go
 
 from dti.framework.model import Framework
@@ -17,6 +19,13 @@ BAR = "#1f77b4"
 BASE = "#9aa5b1"
 SCENARIO = "#2ca02c"
 _LAYOUT = {"margin": {"l": 10, "r": 10, "t": 40, "b": 10}, "height": 380}
+
+
+def chart_text(text: str) -> str:
+    """``text`` from a user or a file (a scenario name, a title of an uploaded edition) as Plotly shows it:
+    Plotly reads <a href>, <b>, <span style> … in labels, names and hover texts, and shows entities as the
+    characters they stand for, so the escaped text reads exactly as typed and nothing in it becomes a link."""
+    return html.escape(text, quote=False)
 
 
 def _txt(key: str, lang: str) -> str:
@@ -46,8 +55,8 @@ def main_index_bars(fw: Framework, result: Result, lang: str) -> go.Figure:
     codes = result.lowest_main_indices
     lowest = codes[0] if codes else None
     # The lowest is named in bold red on the axis too: a bar of value 0 has no colour to show.
-    names = [(f"<b><span style='color:{LOW}'>⬇ {c}. {fw.main_index_by_code[c].name(lang)}</span></b>" if c == lowest
-              else f"{c}. {fw.main_index_by_code[c].name(lang)}") for c in codes]
+    names = [(f"<b><span style='color:{LOW}'>⬇ {c}. {chart_text(fw.main_index_by_code[c].name(lang))}</span></b>"
+              if c == lowest else f"{c}. {chart_text(fw.main_index_by_code[c].name(lang))}") for c in codes]
     values = [result.main_indices[c].value for c in codes]
     fig = go.Figure(go.Bar(
         x=values, y=names, orientation="h", marker_color=[LOW if c == lowest else BAR for c in codes],
@@ -73,7 +82,7 @@ def _wrap(text: str, width: int = 16) -> str:
 def radar(fw: Framework, result: Result, lang: str) -> go.Figure:
     mains = fw.scored_main_indices
     # Long names wrap onto two lines so the labels left and right of the circle stay inside a half-width chart.
-    names = [_wrap(f"{m.code}. {m.name(lang)}") for m in mains]
+    names = [_wrap(f"{m.code}. {chart_text(m.name(lang))}") for m in mains]
     values = [result.main_indices[m.code].value or 0.0 for m in mains]
     fig = go.Figure(go.Scatterpolar(
         r=values + values[:1], theta=names + names[:1], fill="toself", line_color=BAR,
@@ -90,7 +99,7 @@ def pillar_bars(fw: Framework, result: Result, lang: str) -> go.Figure:
     lowest = result.lowest_pillars[0] if result.lowest_pillars else None
     values = [result.pillars[c].value for c in codes]
     fig = go.Figure(go.Bar(
-        x=[fw.pillar_by_code[c].name(lang) for c in codes], y=values,
+        x=[chart_text(fw.pillar_by_code[c].name(lang)) for c in codes], y=values,
         marker_color=[LOW if c == lowest else BAR for c in codes],
         text=[fmt_number(v, lang) for v in values], textposition="outside", cliponaxis=False, hoverinfo="text+x",
     ))
@@ -101,7 +110,7 @@ def pillar_bars(fw: Framework, result: Result, lang: str) -> go.Figure:
 
 def compare_bars(fw: Framework, saved: Result, scenario: Result, lang: str) -> go.Figure:
     """DTI and the pillars side by side: the saved self-assessment and the what-if scenario."""
-    labels = [_txt("dti", lang)] + [p.name(lang) for p in fw.pillars]
+    labels = [_txt("dti", lang)] + [chart_text(p.name(lang)) for p in fw.pillars]
     base = [saved.dti] + [saved.pillars[p.code].value for p in fw.pillars]
     new = [scenario.dti] + [scenario.pillars[p.code].value for p in fw.pillars]
     fig = go.Figure([

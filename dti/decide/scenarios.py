@@ -146,20 +146,22 @@ def comparison_figure(fw: Framework, rows: Sequence[ScenarioResult], lang: str =
     """One grouped bar chart: DTI, pillars and main indices, one colour per scenario."""
     import plotly.graph_objects as go
 
+    from dti.decide.charts import chart_text
     from dti.i18n import fmt_number
     from dti.i18n import name as label
 
-    categories = ["DTI"] + [label(p, lang) for p in fw.pillars] + [m.code for m in fw.scored_main_indices]
-    hover = ["DTI"] + [label(p, lang) for p in fw.pillars] + [f"{m.code}. {label(m, lang)}"
-                                                           for m in fw.scored_main_indices]
+    categories = ["DTI"] + [chart_text(label(p, lang)) for p in fw.pillars] + [m.code for m in fw.scored_main_indices]
+    hover = ["DTI"] + [chart_text(label(p, lang)) for p in fw.pillars] + [f"{m.code}. {chart_text(label(m, lang))}"
+                                                                       for m in fw.scored_main_indices]
     fig = go.Figure()
     for r in rows:
         values = ([r.result.dti] + [r.result.pillars[p.code].value for p in fw.pillars]
                   + [r.result.main_indices[m.code].value for m in fw.scored_main_indices])
         rank = f" · #{r.rank.rank}/{r.rank.among}" if r.rank else ""
-        fig.add_bar(name=f"{r.name}{rank}", x=categories, y=values, customdata=hover,
-                    text=[fmt_number(v, lang, 2) for v in values], textposition="outside",
-                    hovertemplate="%{customdata}: %{y:.4f}<extra>" + r.name + "</extra>")
+        # The name (from a user or a shared link) goes in as data, never into the template itself.
+        fig.add_bar(name=chart_text(f"{r.name}{rank}"), x=categories, y=values, customdata=hover,
+                    meta=chart_text(r.name), text=[fmt_number(v, lang, 2) for v in values], textposition="outside",
+                    hovertemplate="%{customdata}: %{y:.4f}<extra>%{meta}</extra>")
     # Category axis: main-index codes "1".."9" would otherwise make a numeric axis and drop DTI and the pillars.
     fig.update_layout(barmode="group", height=height, yaxis={"range": [0, 1.08], "tickformat": ".2f"},
                       xaxis={"type": "category"},

@@ -220,8 +220,11 @@ def sheet_rows(ws, name: str, min_row: int = 1, max_row: int | None = None,
         r += 1
         if r > max_rows:
             raise refuse(name, "too_many_rows", sheet=title, limit=max_rows)
-        for col, value in enumerate(values, start=1):
-            check_cell(value, name, r, _cell_name(col, r), title)
+        if any(values):  # an empty row (a gap openpyxl fills in) has nothing to check
+            for col, value in enumerate(values, start=1):
+                # Only long text and integers can be over a limit; the cell's name is built only for them.
+                if (value.__class__ is str and len(value) > MAX_NUMBER_DIGITS) or value.__class__ is int:
+                    check_cell(value, name, r, _cell_name(col, r), title)
         yield values
 
 
@@ -302,18 +305,18 @@ def _json_number(name: str, kind):
     return parse
 
 
-def json_loads(text: str, name: str) -> Any:
+def json_loads(text: str, name: str, depth_key: str = "json_depth") -> Any:
     """JSON with at most MAX_JSON_DEPTH levels and numbers of at most MAX_NUMBER_DIGITS digits.
 
     The depth is counted on the text before parsing (strings removed), so a deep file never reaches the
     parser's recursion."""
     depth = _json_depth(text)
     if depth > MAX_JSON_DEPTH:
-        raise refuse(name, "json_depth", limit=MAX_JSON_DEPTH)
+        raise refuse(name, depth_key, limit=MAX_JSON_DEPTH)
     try:
         return json.loads(text, parse_int=_json_number(name, int), parse_float=_json_number(name, float))
     except RecursionError:  # depth hidden from the count above (inside a broken string): the same refusal
-        raise refuse(name, "json_depth", limit=MAX_JSON_DEPTH) from None
+        raise refuse(name, depth_key, limit=MAX_JSON_DEPTH) from None
 
 
 _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')

@@ -126,3 +126,16 @@ def test_text_at_the_cap_is_saved(store, period):
     actor, assessment_id = period
     saved = store.save_response(actor, assessment_id, "1.2", 0, value="1/2", evidence="é" * 5000)
     assert saved.evidence == "é" * 5000 and Actor  # exactly the limit is allowed
+
+
+def test_a_deeply_nested_json_value_in_a_cell_is_refused_with_its_row(store, period):
+    # Parts and ratios may be written as JSON in a cell: a cell of 5,000 '[' must not reach the recursion limit.
+    actor, assessment_id = period
+    before = snapshot(store, assessment_id)
+    data = b"code,value\n1.1,full\n2.1," + b"[" * 5000 + b"\n"
+    with within(), pytest.raises(ImportRefused) as exc:
+        store.import_file(actor, assessment_id, data, "parts.csv")
+    assert snapshot(store, assessment_id) == before
+    assert [p.text("en") for p in exc.value.problems] == [
+        "parts.csv, row 3, component 2.1: the value is nested deeper than 32 levels; write parts as "
+        "attend;chair=0.5, a ratio as 45/60"]

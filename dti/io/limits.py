@@ -319,6 +319,26 @@ def json_loads(text: str, name: str, depth_key: str = "json_depth") -> Any:
         raise refuse(name, depth_key, limit=MAX_JSON_DEPTH) from None
 
 
+def check_records(records: list, name: str, first_row: int = 2) -> None:
+    """Rows read from JSON (a list of objects): at most MAX_ROWS, MAX_COLUMNS keys, every text and number
+    within the cell limits, at any depth (JSON nests at most MAX_JSON_DEPTH)."""
+    if len(records) > MAX_ROWS:
+        raise refuse(name, "too_many_rows", limit=MAX_ROWS)
+    for row, record in enumerate(records, start=first_row):
+        if isinstance(record, dict) and len(record) > MAX_COLUMNS:
+            raise refuse(name, "too_many_columns", row=row, n=len(record), limit=MAX_COLUMNS)
+        stack = [record]
+        while stack:
+            value = stack.pop()
+            if isinstance(value, dict):
+                stack.extend(value.keys())
+                stack.extend(value.values())
+            elif isinstance(value, list):
+                stack.extend(value)
+            else:
+                check_cell(value, name, row)
+
+
 _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 _JSON_BRACKETS = re.compile(r"[\[\]{}]")
 
@@ -393,13 +413,16 @@ def _check_yaml_number(node) -> None:
 
 
 def _check_expanded_size(root) -> None:
-    """Nodes of the document with every alias expanded, counted once per node (memoised, iterative)."""
+    """Nodes of the document with every alias expanded, counted once per node (memoised, iterative); and
+    no text longer than a cell may be (a title, a scoring method: the longest shipped one has 290 characters)."""
     size: dict[int, int] = {}
     stack: list[tuple[Any, bool]] = [(root, False)]
     while stack:
         node, done = stack.pop()
         if id(node) in size:
             continue
+        if isinstance(node, yaml.ScalarNode) and len(node.value) > MAX_CELL_CHARS:
+            raise _YamlLimit("yaml_text", node.start_mark, n=len(node.value), limit=MAX_CELL_CHARS)
         children = _children(node)
         if done:
             size[id(node)] = 1 + sum(size[id(c)] for c in children)

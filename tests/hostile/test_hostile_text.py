@@ -139,3 +139,25 @@ def test_a_deeply_nested_json_value_in_a_cell_is_refused_with_its_row(store, per
     assert [p.text("en") for p in exc.value.problems] == [
         "parts.csv, row 3, component 2.1: the value is nested deeper than 32 levels; write parts as "
         "attend;chair=0.5, a ratio as 45/60"]
+
+
+def test_a_json_upload_with_more_rows_than_the_limit_is_refused(store, period):
+    actor, assessment_id = period
+    before = snapshot(store, assessment_id)
+    data = ("[" + ",".join('{"code": "1.1", "value": "full"}' for _ in range(10_001)) + "]").encode()
+    with within(), pytest.raises(ImportRefused) as exc:
+        store.import_file(actor, assessment_id, data, "many.json")
+    assert snapshot(store, assessment_id) == before
+    assert [p.text("en") for p in exc.value.problems] == [
+        "many.json: has more than 10,000 rows; keep only the data rows (a framework has about a hundred components)"]
+
+
+def test_a_json_text_over_the_cell_limit_is_refused_with_its_row(store, period):
+    actor, assessment_id = period
+    data = ('[{"code": "1.1", "value": "full"}, {"code": "1.2", "value": "1/2", "note": "' + "n" * 20_000
+            + '"}]').encode()
+    with within(), pytest.raises(ImportRefused) as exc:
+        store.import_file(actor, assessment_id, data, "long.json")
+    assert [p.text("en") for p in exc.value.problems] == [
+        "long.json, row 3: holds 20,000 characters, over the limit of 10,000 for a cell; shorten it and keep long "
+        "material in the attached evidence"]

@@ -107,3 +107,15 @@ def test_peers_page_refuses_a_huge_field(db):
         at.file_uploader(key="peers_upload").set_value(("peers.csv", data, "text/csv")).run()
     assert not at.exception, at.exception
     assert "peers.csv, row 2: has a field far too long" in shown(at)
+
+
+def test_evidence_typed_over_the_cap_is_not_saved_and_says_why(db):
+    store, assessment_id = db
+    at = page("assessment")
+    with within(30):
+        at.text_input(key="c_1.1_evidence").input("x" * 6000).run()
+    assert not at.exception, at.exception
+    errors = " ".join(e.value for e in at.error)
+    assert "minh chứng dài 6.000 ký tự, quá giới hạn 5.000" in errors
+    stored = store.stored(assessment_id)["1.1"]
+    assert stored.evidence == "QĐ 1" and stored.version == 1

@@ -11,7 +11,8 @@ framework layer may read its YAML through it without importing the rest of ``dti
 
 Why these numbers (a real file is far below each one; a hostile one is far above):
 - Uploads: 10 MB (the existing limit). Edition YAML: 2 MB (the 2022 edition is 71 KB).
-- Zip (.xlsx, later .docx): 20 MB inflated in all (the template inflates to 0.2 MB), and no member
+- Zip (.xlsx, later .docx): 10 MB inflated in all (the template inflates to 0.2 MB; openpyxl streams
+  a sheet at 1 to 5 MB a second, so 10 MB is read in seconds), and no member
   larger than 1 MB that inflates more than 100 times (Excel's XML compresses 5 to 20 times; a bomb 1000
   times and more); 2000 members.
 - Rows: 10,000 a sheet or file (a framework has about a hundred components); 200 columns.
@@ -45,7 +46,7 @@ from dti.i18n import fmt_number, t
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_YAML_BYTES = 2 * 1024 * 1024
-MAX_ZIP_INFLATED_BYTES = 20 * 1024 * 1024
+MAX_ZIP_INFLATED_BYTES = 10 * 1024 * 1024
 MAX_ZIP_RATIO = 100
 ZIP_RATIO_FROM_BYTES = 1024 * 1024  # small members (styles, a short sheet) may compress well: only big ones count
 MAX_ZIP_MEMBERS = 2000

@@ -62,8 +62,9 @@ MAX_YAML_NODES = 1_000_000
 TEXT_FIELDS = ("value", "evidence", "note", "links", "appraisal_note")
 MAX_TITLE_CHARS = 1_000  # the longest official component title is about 250 characters
 
-# Text that reads as a number: digits with signs, separators and an exponent, nothing else.
-NUMBER_TEXT = re.compile(r"^\s*[+-]?[\d.,\s]*\d[\d.,\s]*(?:[eE][+-]?\d+)?\s*$")
+# Text that reads as one number: a sign, digits with separators, an exponent; no space inside (a list of numbers
+# "12, 15, 18" in a note is text).
+NUMBER_TEXT = re.compile(r"^\s*[+-]?(?:\d[\d.,]*|[.,]\d[\d.,]*)(?:[eE][+-]?\d+)?\s*$")
 
 
 @dataclass(frozen=True)

@@ -161,3 +161,11 @@ def test_a_json_text_over_the_cell_limit_is_refused_with_its_row(store, period):
     assert [p.text("en") for p in exc.value.problems] == [
         "long.json, row 3: holds 20,000 characters, over the limit of 10,000 for a cell; shorten it and keep long "
         "material in the attached evidence"]
+
+
+def test_a_list_of_numbers_in_a_note_is_text_not_a_long_number(store, period):
+    # Only one number of more than 30 digits is refused; a note listing document numbers is kept as written.
+    actor, assessment_id = period
+    note = ", ".join(str(1000 + i) for i in range(20))  # 80 digits, spaces between
+    assert store.import_file(actor, assessment_id, f"code,value,note\n1.2,1/2,\"{note}\"\n".encode(), "ok.csv") == 1
+    assert store.stored(assessment_id)["1.2"].note == note

@@ -356,9 +356,12 @@ def read_upload(fw: Framework, data: bytes, name: str) -> dict[str, Response]:
             value = value.strip()
             if value[:1] in "[{":  # ratios and parts exported as JSON
                 try:
-                    value = json.loads(value)
+                    value = limits.json_loads(value, name, depth_key="value_depth")
                 except json.JSONDecodeError:
                     pass
+                except limits.FileRefused as exc:  # nested too deep, a number of thousands of digits
+                    problems += [ImportProblem(name, p.en, code=code, message_vi=p.vi, **where) for p in exc.problems]
+                    continue
         try:  # a value is read through the rule; a 'points' column counts only where there is no value
             if value is not None:
                 points_from_value(comp, value)

@@ -65,6 +65,8 @@ def _rows_from_json(data: bytes, name: str) -> list[dict[str, Any]]:
                                           message_vi=f"không phải JSON hợp lệ ({exc}); hãy sửa tệp")]) from None
     if isinstance(doc, dict) and isinstance(doc.get("responses"), list):
         doc = doc["responses"]
+    if isinstance(doc, list):
+        limits.check_records(doc, name)
     if not isinstance(doc, list) or not all(isinstance(r, dict) for r in doc):
         raise InputProblems([InputProblem("", 'must be a list of objects like {"code": "1.1", "value": "full"}, '
                                           'or {"responses": [...]}', file=name,

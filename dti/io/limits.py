@@ -11,7 +11,8 @@ framework layer may read its YAML through it without importing the rest of ``dti
 
 Why these numbers (a real file is far below each one; a hostile one is far above):
 - Uploads: 10 MB (the existing limit). Edition YAML: 2 MB (the 2022 edition is 71 KB).
-- Zip (.xlsx, later .docx): 20 MB inflated in all (the template inflates to 0.2 MB), and no member
+- Zip (.xlsx, later .docx): 10 MB inflated in all (the template inflates to 0.2 MB; openpyxl streams
+  a sheet at 1 to 5 MB a second, so 10 MB is read in seconds), and no member
   larger than 1 MB that inflates more than 100 times (Excel's XML compresses 5 to 20 times; a bomb 1000
   times and more); 2000 members.
 - Rows: 10,000 a sheet or file (a framework has about a hundred components); 200 columns.
@@ -45,7 +46,7 @@ from dti.i18n import fmt_number, t
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_YAML_BYTES = 2 * 1024 * 1024
-MAX_ZIP_INFLATED_BYTES = 20 * 1024 * 1024
+MAX_ZIP_INFLATED_BYTES = 10 * 1024 * 1024
 MAX_ZIP_RATIO = 100
 ZIP_RATIO_FROM_BYTES = 1024 * 1024  # small members (styles, a short sheet) may compress well: only big ones count
 MAX_ZIP_MEMBERS = 2000
@@ -61,8 +62,9 @@ MAX_YAML_NODES = 1_000_000
 TEXT_FIELDS = ("value", "evidence", "note", "links", "appraisal_note")
 MAX_TITLE_CHARS = 1_000  # the longest official component title is about 250 characters
 
-# Text that reads as a number: digits with signs, separators and an exponent, nothing else.
-NUMBER_TEXT = re.compile(r"^\s*[+-]?[\d.,\s]*\d[\d.,\s]*(?:[eE][+-]?\d+)?\s*$")
+# Text that reads as one number: a sign, digits with separators, an exponent; no space inside (a list of numbers
+# "12, 15, 18" in a note is text).
+NUMBER_TEXT = re.compile(r"^\s*[+-]?(?:\d[\d.,]*|[.,]\d[\d.,]*)(?:[eE][+-]?\d+)?\s*$")
 
 
 @dataclass(frozen=True)
@@ -220,8 +222,11 @@ def sheet_rows(ws, name: str, min_row: int = 1, max_row: int | None = None,
         r += 1
         if r > max_rows:
             raise refuse(name, "too_many_rows", sheet=title, limit=max_rows)
-        for col, value in enumerate(values, start=1):
-            check_cell(value, name, r, _cell_name(col, r), title)
+        if any(values):  # an empty row (a gap openpyxl fills in) has nothing to check
+            for col, value in enumerate(values, start=1):
+                # Only long text and integers can be over a limit; the cell's name is built only for them.
+                if (value.__class__ is str and len(value) > MAX_NUMBER_DIGITS) or value.__class__ is int:
+                    check_cell(value, name, r, _cell_name(col, r), title)
         yield values
 
 
@@ -302,18 +307,38 @@ def _json_number(name: str, kind):
     return parse
 
 
-def json_loads(text: str, name: str) -> Any:
+def json_loads(text: str, name: str, depth_key: str = "json_depth") -> Any:
     """JSON with at most MAX_JSON_DEPTH levels and numbers of at most MAX_NUMBER_DIGITS digits.
 
     The depth is counted on the text before parsing (strings removed), so a deep file never reaches the
     parser's recursion."""
     depth = _json_depth(text)
     if depth > MAX_JSON_DEPTH:
-        raise refuse(name, "json_depth", limit=MAX_JSON_DEPTH)
+        raise refuse(name, depth_key, limit=MAX_JSON_DEPTH)
     try:
         return json.loads(text, parse_int=_json_number(name, int), parse_float=_json_number(name, float))
     except RecursionError:  # depth hidden from the count above (inside a broken string): the same refusal
-        raise refuse(name, "json_depth", limit=MAX_JSON_DEPTH) from None
+        raise refuse(name, depth_key, limit=MAX_JSON_DEPTH) from None
+
+
+def check_records(records: list, name: str, first_row: int = 2) -> None:
+    """Rows read from JSON (a list of objects): at most MAX_ROWS, MAX_COLUMNS keys, every text and number
+    within the cell limits, at any depth (JSON nests at most MAX_JSON_DEPTH)."""
+    if len(records) > MAX_ROWS:
+        raise refuse(name, "too_many_rows", limit=MAX_ROWS)
+    for row, record in enumerate(records, start=first_row):
+        if isinstance(record, dict) and len(record) > MAX_COLUMNS:
+            raise refuse(name, "too_many_columns", row=row, n=len(record), limit=MAX_COLUMNS)
+        stack = [record]
+        while stack:
+            value = stack.pop()
+            if isinstance(value, dict):
+                stack.extend(value.keys())
+                stack.extend(value.values())
+            elif isinstance(value, list):
+                stack.extend(value)
+            else:
+                check_cell(value, name, row)
 
 
 _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
@@ -390,13 +415,16 @@ def _check_yaml_number(node) -> None:
 
 
 def _check_expanded_size(root) -> None:
-    """Nodes of the document with every alias expanded, counted once per node (memoised, iterative)."""
+    """Nodes of the document with every alias expanded, counted once per node (memoised, iterative); and
+    no text longer than a cell may be (a title, a scoring method: the longest shipped one has 290 characters)."""
     size: dict[int, int] = {}
     stack: list[tuple[Any, bool]] = [(root, False)]
     while stack:
         node, done = stack.pop()
         if id(node) in size:
             continue
+        if isinstance(node, yaml.ScalarNode) and len(node.value) > MAX_CELL_CHARS:
+            raise _YamlLimit("yaml_text", node.start_mark, n=len(node.value), limit=MAX_CELL_CHARS)
         children = _children(node)
         if done:
             size[id(node)] = 1 + sum(size[id(c)] for c in children)

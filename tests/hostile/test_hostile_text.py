@@ -126,3 +126,46 @@ def test_text_at_the_cap_is_saved(store, period):
     actor, assessment_id = period
     saved = store.save_response(actor, assessment_id, "1.2", 0, value="1/2", evidence="é" * 5000)
     assert saved.evidence == "é" * 5000 and Actor  # exactly the limit is allowed
+
+
+def test_a_deeply_nested_json_value_in_a_cell_is_refused_with_its_row(store, period):
+    # Parts and ratios may be written as JSON in a cell: a cell of 5,000 '[' must not reach the recursion limit.
+    actor, assessment_id = period
+    before = snapshot(store, assessment_id)
+    data = b"code,value\n1.1,full\n2.1," + b"[" * 5000 + b"\n"
+    with within(), pytest.raises(ImportRefused) as exc:
+        store.import_file(actor, assessment_id, data, "parts.csv")
+    assert snapshot(store, assessment_id) == before
+    assert [p.text("en") for p in exc.value.problems] == [
+        "parts.csv, row 3, component 2.1: the value is nested deeper than 32 levels; write parts as "
+        "attend;chair=0.5, a ratio as 45/60"]
+
+
+def test_a_json_upload_with_more_rows_than_the_limit_is_refused(store, period):
+    actor, assessment_id = period
+    before = snapshot(store, assessment_id)
+    data = ("[" + ",".join('{"code": "1.1", "value": "full"}' for _ in range(10_001)) + "]").encode()
+    with within(), pytest.raises(ImportRefused) as exc:
+        store.import_file(actor, assessment_id, data, "many.json")
+    assert snapshot(store, assessment_id) == before
+    assert [p.text("en") for p in exc.value.problems] == [
+        "many.json: has more than 10,000 rows; keep only the data rows (a framework has about a hundred components)"]
+
+
+def test_a_json_text_over_the_cell_limit_is_refused_with_its_row(store, period):
+    actor, assessment_id = period
+    data = ('[{"code": "1.1", "value": "full"}, {"code": "1.2", "value": "1/2", "note": "' + "n" * 20_000
+            + '"}]').encode()
+    with within(), pytest.raises(ImportRefused) as exc:
+        store.import_file(actor, assessment_id, data, "long.json")
+    assert [p.text("en") for p in exc.value.problems] == [
+        "long.json, row 3: holds 20,000 characters, over the limit of 10,000 for a cell; shorten it and keep long "
+        "material in the attached evidence"]
+
+
+def test_a_list_of_numbers_in_a_note_is_text_not_a_long_number(store, period):
+    # Only one number of more than 30 digits is refused; a note listing document numbers is kept as written.
+    actor, assessment_id = period
+    note = ", ".join(str(1000 + i) for i in range(20))  # 80 digits, spaces between
+    assert store.import_file(actor, assessment_id, f"code,value,note\n1.2,1/2,\"{note}\"\n".encode(), "ok.csv") == 1
+    assert store.stored(assessment_id)["1.2"].note == note

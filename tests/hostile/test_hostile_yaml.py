@@ -19,6 +19,8 @@ HOSTILE_YAML = {
     "deep.yaml": ("a: " + "[" * 20_000 + "]" * 20_000 + "\n", "is nested deeper than 64 levels"),
     "big-number.yaml": ("id: x\ntotal_points: " + "9" * 5000 + "\n", "has a number longer than 30 digits"),
     "many-aliases.yaml": ("a: &a 1\nb: [" + ", ".join(["*a"] * 1500) + "]\n", "uses more than 1,000 aliases"),
+    "long-title.yaml": ("id: x\ntitle_vi: " + "t" * 20_000 + "\n", "line 2: has a text of 20,000 characters, over the "
+                        "limit of 10,000"),
 }
 
 

@@ -5,8 +5,10 @@ from dti.storage.repo import (
     AgencyProgress,
     AssessmentInfo,
     ConflictError,
+    ImportPlan,
     PeriodExists,
     PermissionDenied,
+    ReplaceNotConfirmed,
     StorageError,
     Store,
     StoredResponse,
@@ -14,5 +16,6 @@ from dti.storage.repo import (
     previous_period,
 )
 
-__all__ = ["Actor", "AgencyProgress", "AssessmentInfo", "ConflictError", "PeriodExists", "PermissionDenied",
-           "StorageError", "Store", "StoredResponse", "next_period", "previous_period"]
+__all__ = ["Actor", "AgencyProgress", "AssessmentInfo", "ConflictError", "ImportPlan", "PeriodExists",
+           "PermissionDenied", "ReplaceNotConfirmed", "StorageError", "Store", "StoredResponse", "next_period",
+           "previous_period"]

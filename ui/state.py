@@ -20,9 +20,11 @@ from dti.framework import registry
 from dti.framework.model import Framework
 from dti.framework.validation import Problem
 from dti.i18n import fmt_points, t
+from dti.io.export import ExportContext, file_name
 from dti.scoring.engine import InputProblems, Response
 from dti.storage import Actor, AssessmentInfo, ConflictError, PermissionDenied, Store, StoredResponse, auth
 from dti.storage import db as storage_db
+from dti.storage.repo import ImportPlan, ReplaceNotConfirmed
 from ui import forms
 from ui import lang as ui_lang
 from ui.memo import memo
@@ -270,19 +272,43 @@ def _refused(code: str, message: str) -> None:
     st.session_state[forms.key(code, "error")] = message
 
 
-def replace_responses(responses: Mapping[str, Response]) -> str | None:
-    """Replace the assessment with an uploaded one (that passed every check) in one transaction.
-
-    Only the components the user may edit are cleared; a file touching another agency's component is
-    refused as a whole (nothing is written). Returns None when written, else the reason, for the caller to show.
-    """
+def import_plan(responses: Mapping[str, Response], replace: bool) -> ImportPlan | str:
+    """What importing checked ``responses`` would add, replace and clear; a str when it would be refused."""
     actor = current_actor() or Actor("?", "viewer")
     try:
-        store().import_responses(actor, current_assessment().id, responses, source="upload", replace=True)
+        return store().import_plan(actor, current_assessment().id, responses, replace=replace)
     except PermissionDenied as exc:
         return t("storage.denied", ui_lang.current(), code=exc.code)
+
+
+def import_answers(responses: Mapping[str, Response], source: str, replace: bool,
+                   confirmed: ImportPlan | None) -> str | None:
+    """Write an uploaded file's answers (checked by the one reader) in one transaction: merged, or replacing
+    the assessment with the plan the user confirmed. Returns None when written, else the reason to show."""
+    actor = current_actor() or Actor("?", "viewer")
+    lang = ui_lang.current()
+    try:
+        store().import_responses(actor, current_assessment().id, responses, source=source, replace=replace,
+                                 confirmed=confirmed)
+    except PermissionDenied as exc:
+        return t("storage.denied", lang, code=exc.code)
+    except ReplaceNotConfirmed as exc:
+        return t("files.plan_changed", lang, replaced=len(exc.plan.replaced), cleared=len(exc.plan.cleared))
     _forget_widget_values()
     return None
+
+
+def export_context(lang: str) -> ExportContext:
+    """The period and province every export of the current assessment carries."""
+    year, quarter = current_period()
+    return ExportContext(year, quarter, store().province()[0], lang)
+
+
+def download_name(kind: str, ext: str) -> str:
+    """The name of every downloaded file: edition year, province, period and kind (``dti.io.export.file_name``)."""
+    year, quarter = current_period()
+    fw = current_framework()
+    return file_name(fw.year if fw else year, store().province()[0], year, quarter, kind, ext)
 
 
 def _forget_widget_values() -> None:

@@ -254,7 +254,9 @@ def test_history_rows_show_the_latest_change_first(store, period):
     store.save_response(Actor("ann", "coordinator"), period.id, "1.1", v1.version, value="full")
     rows = views.history_rows(store, period.id, "vi")
     assert [(r["Người sửa"], r["Mã"]) for r in rows] == [("ann", "1.1"), ("coord", "1.1")]
-    assert "value: none → full" in rows[0]["Thay đổi (trước → sau)"]
+    assert "Giá trị: Không → Đầy đủ" in rows[0]["Thay đổi (trước → sau)"]
+    assert "Trạng thái: Chưa thực hiện → Đang thực hiện" in rows[1]["Thay đổi (trước → sau)"]
+    assert rows[0]["Thao tác"] == "Lưu"
 
 
 def test_simultaneous_saves_from_the_same_version_one_wins_the_other_is_told(db_url, fw_all_rules):

@@ -61,8 +61,8 @@ def upload_panel(fw: Framework, lang: str, prefix: str) -> None:
         return
     replace = st.toggle(t("files.replace", lang), key=f"{prefix}_replace", help=t("files.replace_help", lang))
     plan = state.import_plan(responses, replace)
-    if isinstance(plan, str):  # refused (not your components, a viewer)
-        st.error(plan)
+    if isinstance(plan, str):  # refused (not your components, a viewer): nothing can be imported
+        st.error(t("files.refused", lang, file=uploaded.name, reason=plan))
         return
     counts = {"file": uploaded.name, "added": len(plan.added), "replaced": len(plan.replaced),
               "cleared": len(plan.cleared)}

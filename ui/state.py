@@ -298,17 +298,22 @@ def import_answers(responses: Mapping[str, Response], source: str, replace: bool
     return None
 
 
+def province_name() -> str:
+    """The province's name as the coordinator set it ('' when not set)."""
+    return store().province()[0]
+
+
 def export_context(lang: str) -> ExportContext:
     """The period and province every export of the current assessment carries."""
     year, quarter = current_period()
-    return ExportContext(year, quarter, store().province()[0], lang)
+    return ExportContext(year, quarter, province_name(), lang)
 
 
 def download_name(kind: str, ext: str) -> str:
     """The name of every downloaded file: edition year, province, period and kind (``dti.io.export.file_name``)."""
     year, quarter = current_period()
     fw = current_framework()
-    return file_name(fw.year if fw else year, store().province()[0], year, quarter, kind, ext)
+    return file_name(fw.year if fw else year, province_name(), year, quarter, kind, ext)
 
 
 def _forget_widget_values() -> None:

@@ -23,10 +23,10 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from dti.framework.model import Component, Framework
 from dti.i18n import fmt_number, t
-from dti.io.export import safe_text, value_label
+from dti.io.export import FORMULA_START, safe_text, value_label
 from dti.io.inputs import MAX_INPUT_BYTES, read_bytes, read_rows
 from dti.scoring.engine import InputProblems, Response
-from dti.scoring.rules import InputError, check_points, is_blank, points_from_value
+from dti.scoring.rules import InputError, check_points, find_level, is_blank, points_from_value
 
 MAX_UPLOAD_BYTES = MAX_INPUT_BYTES
 READ_COLUMNS = ("code", "value", "points", "evidence", "note")
@@ -304,6 +304,14 @@ def _unfilled(cells: dict[str, Any]) -> bool:
     return all(is_blank(v) for k, v in cells.items() if k != "code")
 
 
+def _unquoted(value: Any) -> Any:
+    """Text as typed before an export kept it from running as a formula ('=x back to =x): a re-upload of a
+    download gives the same answers."""
+    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_START):
+        return value[1:]
+    return value
+
+
 def _codes_equal_to(fw: Framework, number: float) -> list[str]:
     found = []
     for code in fw.component_by_code:
@@ -378,7 +386,7 @@ def read_upload(fw: Framework, data: bytes, name: str) -> dict[str, Response]:
                 problems.append(_problem(name, "duplicate", code=code, first_row=seen.row, **where))
             continue
         first_seen[code] = row
-        value = None if is_blank(c.get("value")) else c.get("value")
+        value = None if is_blank(c.get("value")) else _unquoted(c.get("value"))
         points = None if is_blank(c.get("points")) else c.get("points")
         if isinstance(value, str):
             value = value.strip()
@@ -391,14 +399,15 @@ def read_upload(fw: Framework, data: bytes, name: str) -> dict[str, Response]:
             if value is not None:
                 points_from_value(comp, value)
                 points = None
+                if comp.rule.type == "levels":  # a label (Đạt một nửa) is stored as its key (half)
+                    value = find_level(comp, value).key
             elif points is not None:
                 points = check_points(comp, points)
         except InputError as exc:
             problems.append(ImportProblem(name, exc.en, code=code, message_vi=exc.vi, **where))
             continue
-        responses[code] = Response(code, value=value, points=points,
-                                   evidence="" if is_blank(c.get("evidence")) else str(c["evidence"]).strip(),
-                                   note="" if is_blank(c.get("note")) else str(c["note"]).strip())
+        evidence, note = ("" if is_blank(c.get(k)) else _unquoted(str(c[k]).strip()) for k in ("evidence", "note"))
+        responses[code] = Response(code, value=value, points=points, evidence=evidence, note=note)
     if problems:
         raise ImportRefused(problems)
     return responses

@@ -20,8 +20,9 @@ mine = store.components_of(period.id, actor.agency_id) if actor.role == "agency"
 st.title(t("import_export.title", lang))
 st.subheader(t("import_export.template", lang))
 st.caption(t("import_export.template_help", lang))
+read_stored = state.stored_reader()  # the deferred build runs without this session's state
 st.download_button(t("import_export.download_template", lang),
-                   lambda: excel.template(fw, lang, codes=mine, stored=state.get_stored()),
+                   lambda: excel.template(fw, lang, codes=mine, stored=read_stored()),
                    state.download_name("mẫu nhập", "xlsx"), XLSX_MIME, key="s_dl_template", on_click="ignore")
 
 if actor.role != "viewer":

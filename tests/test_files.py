@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
-import pytest
+import csv
+import io
+import json
+import re
+from datetime import UTC, datetime
+from types import SimpleNamespace
+from zoneinfo import ZoneInfo
 
-from dti.scoring.engine import Response
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from dti.decide import report
+from dti.io import excel, export
+from dti.io.excel import ImportRefused, read_upload
+from dti.scoring.engine import Response, score
 from dti.storage import Actor, ImportPlan, ReplaceNotConfirmed
 
 COORD = Actor("coord", "coordinator")
@@ -50,3 +62,176 @@ def test_replacing_needs_the_confirmed_plan_and_merging_is_the_default(store):
     assert store.import_responses(COORD, a.id, {"1.3": Response("1.3", "2")}, replace=True, confirmed=plan) == 4
     assert {c for c, r in store.stored(a.id).items() if r.is_answered} == {"1.3"}
     assert not store.stored(a.id)["1.1"].evidence
+
+
+# --- the one writer: labels, points, appraisal, period, province, local time --------------------------
+
+
+def _stored_with_appraisal(store):
+    a = store.assessment("all-rules", 2026, 4)
+    store.set_province(COORD, "Gia Lai")
+    store.save_response(COORD, a.id, "1.1", 0, value="half", evidence="QĐ 5/QĐ-UBND", status="done")
+    store.set_appraisal(COORD, a.id, "1.1", 4)
+    return a
+
+
+def test_exports_for_people_show_labels_points_appraisal_period_province_and_local_time(store, fw_all_rules):
+    a = _stored_with_appraisal(store)
+    stored = store.stored(a.id)
+    ctx = export.ExportContext(2026, 4, store.province()[0])
+    text = export.answers_csv(fw_all_rules, stored, ctx).decode("utf-8-sig")
+    row = next(r for r in csv.DictReader(io.StringIO(text)) if r["code"] == "1.1")
+    assert (row["value"], row["status"]) == ("Một nửa", "Hoàn thành")
+    assert (row["points"], row["appraisal_points"], row["difference"]) == ("5.0", "4.0", "-1.0")
+    assert (row["edition"], row["period"], row["province"]) == ("all-rules", "Quý 4/2026", "Gia Lai")
+    saved_at = stored["1.1"].updated_at
+    local = saved_at.replace(tzinfo=saved_at.tzinfo or UTC).astimezone(ZoneInfo("Asia/Ho_Chi_Minh"))
+    assert row["updated_at"] == local.strftime("%d/%m/%Y %H:%M")
+    unanswered = next(r for r in csv.DictReader(io.StringIO(text)) if r["code"] == "1.2")
+    assert unanswered["status"] == "Chưa thực hiện" and unanswered["value"] == ""
+
+    english = export.answers_csv(fw_all_rules, stored, export.ExportContext(2026, 4, "Gia Lai", "en"))
+    row = next(r for r in csv.DictReader(io.StringIO(english.decode("utf-8-sig"))) if r["code"] == "1.1")
+    assert (row["value"], row["status"], row["period"]) == ("Half", "Done", "2026 Q4")
+
+    ws = load_workbook(io.BytesIO(export.answers_xlsx(fw_all_rules, stored, ctx))).active
+    assert "Gia Lai" in ws["A1"].value and "Quý 4/2026" in ws["A1"].value and "giờ Việt Nam" in ws["A1"].value
+    assert ws["A2"].value == "Mã" and ws["A3"].value == "code"
+    first = dict(zip(export.COLUMNS, next(ws.iter_rows(min_row=4, values_only=True))))
+    assert (first["value"], first["points"], first["appraisal_points"], first["difference"]) == ("Một nửa", 5, 4, -1)
+
+    doc = json.loads(export.answers_json(fw_all_rules, stored, ctx))
+    assert (doc["edition"], doc["year"], doc["quarter"], doc["province"]) == ("all-rules", 2026, 4, "Gia Lai")
+    assert doc["exported_at"].endswith("+07:00") and doc["responses"][0]["value"] == "Một nửa"
+
+
+def test_times_for_people_are_in_vietnam_time():
+    noon_utc = datetime(2026, 11, 29, 10, 0, tzinfo=UTC)
+    assert export.fmt_time(noon_utc, "vi") == "29/11/2026 17:00"
+    assert export.fmt_time(noon_utc.replace(tzinfo=None), "en") == "2026-11-29 17:00"  # naive = UTC (SQLite)
+    assert export.fmt_time(datetime(2026, 12, 31, 20, 30, tzinfo=UTC)) == "01/01/2027 03:30"
+
+
+def test_history_shows_labels_and_local_time(store):
+    from dti.storage import views
+
+    a = store.assessment("all-rules", 2026, 4)
+    saved = store.save_response(COORD, a.id, "1.1", 0, value="half")
+    row = views.history_rows(store, a.id, "vi")[0]
+    assert row["Thời điểm (giờ Việt Nam)"] == export.fmt_time(saved.updated_at, "vi")
+    assert "Giá trị: — → Một nửa" in row["Thay đổi (trước → sau)"]
+    assert "Trạng thái: Chưa thực hiện → Đang thực hiện" in row["Thay đổi (trước → sau)"]
+    assert "half" not in row["Thay đổi (trước → sau)"] and "in_progress" not in row["Thay đổi (trước → sau)"]
+
+
+@pytest.mark.parametrize("args, name", [
+    ((2022, "Gia Lai", 2026, 4, "tự đánh giá", "xlsx"), "dti-2022-gia-lai-2026-q4-tu-danh-gia.xlsx"),
+    ((2022, "", 2026, 4, "tự đánh giá", "csv"), "dti-2022-2026-q4-tu-danh-gia.csv"),
+    ((2025, "Thừa Thiên Huế", 2025, 1, "báo cáo", ".html"), "dti-2025-thua-thien-hue-2025-q1-bao-cao.html"),
+    ((2022, "Đắk Lắk / <x>", 2024, 2, "mẫu nhập", "xlsx"), "dti-2022-dak-lak-x-2024-q2-mau-nhap.xlsx"),
+])
+def test_one_function_names_every_downloaded_file(args, name):
+    assert export.file_name(*args) == name
+
+
+# --- formula-like text and control characters, in every writer ----------------------------------------
+
+DANGEROUS = '=HYPERLINK("http://x","bấm")\x07'
+CONTROL = "Biên bản\x1b[31m số 3\x07"
+
+
+def _all_cells(data: bytes) -> list:
+    wb = load_workbook(io.BytesIO(data))
+    return [c for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value is not None]
+
+
+def test_every_writer_keeps_formula_like_text_as_text_and_drops_control_characters(store, fw_all_rules):
+    a = store.assessment("all-rules", 2026, 4)
+    store.save_response(COORD, a.id, "1.1", 0, value="full", evidence=DANGEROUS, note=CONTROL)
+    store.save_response(COORD, a.id, "1.2", 0, value="1/2", evidence="+84 912 345 678", note="@mention")
+    stored = store.stored(a.id)
+    ctx = export.ExportContext(2026, 4, "Gia\x07 Lai")
+    books = {"answers": export.answers_xlsx(fw_all_rules, stored, ctx),
+             "template": excel.template(fw_all_rules, stored=stored)}
+    responses = {c: r.to_response() for c, r in stored.items()}
+    data = report.ReportData(fw_all_rules, responses, score(fw_all_rules, responses), province="Gia\x07 Lai",
+                             period="Quý 4/2026")
+    books["report"] = report.excel_report(data)
+    for name, book in books.items():
+        cells = _all_cells(book)  # a workbook is produced at all (openpyxl refuses control characters)
+        texts = [c.value for c in cells if isinstance(c.value, str)]
+        assert any(v == "'" + DANGEROUS[:-1] for v in texts), name
+        assert any(v == "Biên bản[31m số 3" for v in texts), name
+        assert not any(re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", v) for v in texts), name
+        formulas = [c for c in cells if c.data_type == "f"]
+        assert all(name == "template" and c.column == 7 for c in formulas), name  # only the points preview
+    for raw in (export.answers_csv(fw_all_rules, stored, ctx), export.answers_json(fw_all_rules, stored, ctx)):
+        text = raw.decode("utf-8-sig")
+        assert "\x07" not in text and "\x1b" not in text
+    rows = {r["code"]: r for r in csv.DictReader(io.StringIO(export.answers_csv(fw_all_rules, stored, ctx)
+                                                             .decode("utf-8-sig")))}
+    assert rows["1.1"]["evidence"] == "'" + DANGEROUS[:-1] and rows["1.2"]["evidence"] == "'+84 912 345 678"
+    assert rows["1.2"]["note"] == "'@mention" and rows["1.1"]["province"] == "Gia Lai"
+
+
+# --- the one reader: codes as text, labels and keys alike ---------------------------------------------
+
+
+def _xlsx(rows: list[list]) -> bytes:
+    wb = Workbook()
+    for r in rows:
+        wb.active.append(r)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def test_a_numeric_code_that_could_be_two_components_is_refused_naming_the_cell(fw2022):
+    typed = _xlsx([["code", "value"], ["1.10", "full"], [1.1, "top_leader"], [2.1, "chair"]])
+    with pytest.raises(ImportRefused) as refused:
+        read_upload(fw2022, typed, "so-tt.xlsx")
+    problems = [p.text("vi") for p in refused.value.problems]
+    assert len(problems) == 2
+    assert "ô A3" in problems[0] and "1.1, 1.10" in problems[0] and "Văn bản (Text)" in problems[0]
+    assert "ô A4" in problems[1] and "2.1, 2.10" in problems[1]
+    assert "cell A3" in refused.value.problems[0].text("en")
+
+
+def test_a_numeric_code_naming_one_component_is_that_component(fw_all_rules):
+    responses = read_upload(fw_all_rules, _xlsx([["code", "value"], [1.1, "Một nửa"], [2.3, 7]]), "a.xlsx")
+    assert responses["1.1"].value == "half" and responses["2.3"].value == 7  # labels stored as keys
+
+
+def test_labels_and_keys_are_read_alike(fw_all_rules):
+    by_label = read_upload(fw_all_rules, "code,value\n1.1,Một nửa\n2.2,không\n".encode(), "a.csv")
+    by_key = read_upload(fw_all_rules, b"code,value\n1.1,half\n2.2,no\n", "a.csv")
+    english = read_upload(fw_all_rules, b"code,value\n1.1,Half\n2.2,No\n", "a.csv")
+    assert by_label["1.1"] == by_key["1.1"] == english["1.1"] == Response("1.1", "half")
+    assert score(fw_all_rules, by_label).points == score(fw_all_rules, by_key).points
+
+
+def test_the_template_is_prefilled_with_labels_its_dropdown_and_preview_know(store, fw_all_rules):
+    a = store.assessment("all-rules", 2026, 4)
+    store.save_response(COORD, a.id, "1.1", 0, value="half")
+    store.save_response(COORD, a.id, "2.2", 0, value="yes")
+    wb = load_workbook(io.BytesIO(excel.template(fw_all_rules, "vi", stored=store.stored(a.id))))
+    first, second = wb["1. Chỉ số một"], wb["2. Chỉ số hai"]
+    assert first["F3"].value == "Một nửa" and first["A3"].number_format == "@"
+    dropdown = [wb["_lists"].cell(r, 1).value for r in (1, 2, 3)]  # what the VLOOKUP of G3 searches
+    assert first["F3"].value in dropdown and "VLOOKUP(F3" in first["G3"].value
+    assert second["F4"].value == "có"  # the yes/no dropdown's own word
+    english = load_workbook(io.BytesIO(excel.template(fw_all_rules, "en", stored=store.stored(a.id))))
+    assert english["1. Chỉ số một"]["F3"].value == "Half"
+
+
+def test_the_command_line_reads_a_downloaded_file(tmp_path, fw2022, capsys):
+    from dti import cli
+
+    stored = {"1.1": SimpleNamespace(value="deputy", points=None, evidence="", note="", status="in_progress"),
+              "1.3": SimpleNamespace(value="có", points=None, evidence="", note="", status="done")}
+    path = tmp_path / "dti-2022-2026-q4-tu-danh-gia.csv"
+    path.write_bytes(export.answers_csv(fw2022, stored, export.ExportContext(2026, 4)))
+    assert cli.main(["score", "dti-2022-province", "--input", str(path), "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    expected = score(fw2022, {"1.1": Response("1.1", "deputy"), "1.3": Response("1.3", "có")})
+    assert shown == json.loads(json.dumps(expected.to_json()))

@@ -35,13 +35,15 @@ def download_buttons(fw: Framework, lang: str, prefix: str) -> None:
     """CSV, Excel and JSON of the current assessment, built only when clicked (deferred)."""
     cols = st.columns(3)
     labels = {"csv": "⬇ CSV", "xlsx": "⬇ Excel (.xlsx)", "json": "⬇ JSON"}
+    # Everything the file needs is resolved now: the deferred build runs without this session's state.
+    read_stored, ctx = state.stored_reader(), state.export_context(lang)
     for col, (ext, (write, mime)) in zip(cols, export.WRITERS.items()):
-        col.download_button(labels[ext], partial(_build, write, fw, lang), state.download_name(ANSWERS_KIND, ext),
-                            mime, key=f"{prefix}_dl_{ext}", on_click="ignore")
+        col.download_button(labels[ext], partial(_build, write, fw, read_stored, ctx),
+                            state.download_name(ANSWERS_KIND, ext), mime, key=f"{prefix}_dl_{ext}", on_click="ignore")
 
 
-def _build(write, fw: Framework, lang: str) -> bytes:
-    return write(fw, state.get_stored(), state.export_context(lang))
+def _build(write, fw: Framework, read_stored, ctx: export.ExportContext) -> bytes:
+    return write(fw, read_stored(), ctx)
 
 
 def upload_panel(fw: Framework, lang: str, prefix: str) -> None:

@@ -10,7 +10,7 @@ then shows the stored value; an agency's save of a component not assigned to it 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
 
@@ -214,6 +214,13 @@ def get_responses() -> dict[str, Response]:
 def get_stored() -> dict[str, StoredResponse]:
     """The stored answers with their status, who saved them, when, version and appraisal."""
     return store().stored(current_assessment().id)
+
+
+def stored_reader() -> Callable[[], dict[str, StoredResponse]]:
+    """A function reading the current period's stored answers later: a deferred download runs outside the
+    script run, where session state (the edition, the period, who is logged in) is not available."""
+    database, assessment_id = store(), current_assessment().id
+    return lambda: database.stored(assessment_id)
 
 
 def get_response(code: str) -> Response | None:

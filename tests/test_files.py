@@ -17,7 +17,7 @@ from dti.decide import report
 from dti.io import excel, export
 from dti.io.excel import ImportRefused, read_upload
 from dti.scoring.engine import Response, score
-from dti.storage import Actor, ImportPlan, ReplaceNotConfirmed
+from dti.storage import Actor, ImportPlan, ReplaceNotConfirmed, Store
 
 COORD = Actor("coord", "coordinator")
 
@@ -235,3 +235,156 @@ def test_the_command_line_reads_a_downloaded_file(tmp_path, fw2022, capsys):
     shown = json.loads(capsys.readouterr().out)
     expected = score(fw2022, {"1.1": Response("1.1", "deputy"), "1.3": Response("1.3", "có")})
     assert shown == json.loads(json.dumps(expected.to_json()))
+
+
+# --- round trips: download → upload → identical answers -----------------------------------------------
+
+FULL = {"1.1": {"value": "half", "evidence": '=HYPERLINK("http://x")'}, "1.2": {"value": "45/60", "note": "+ghi chú"},
+        "1.3": {"value": "3"}, "2.1": {"value": "attend;chair=0.5"}, "2.2": {"value": "có", "evidence": "CV 12"},
+        "2.3": {"value": None, "points": 7.5}, "3.1": {"value": "0/0"}, "4.1": {"evidence": "chỉ có minh chứng"}}
+PARTIAL = {code: FULL[code] for code in ("1.1", "2.3", "4.1")}
+
+
+def _answers(stored) -> dict[str, tuple]:
+    return {c: (r.value, r.points, r.evidence, r.note) for c, r in stored.items()}
+
+
+def _save(store, assessment_id: int, answers: dict[str, dict]) -> None:
+    for code, fields in answers.items():
+        store.save_response(COORD, assessment_id, code, 0, **fields)
+
+
+@pytest.mark.parametrize("kind", ["partial", "full"])
+@pytest.mark.parametrize("ext", ["csv", "xlsx", "json"])
+def test_a_download_uploads_back_to_identical_answers_through_the_store(store, fw_all_rules, kind, ext):
+    source = store.assessment("all-rules", 2026, 4)
+    _save(store, source.id, PARTIAL if kind == "partial" else FULL)
+    before = store.stored(source.id)
+    write = export.WRITERS[ext][0]
+    data = write(fw_all_rules, before, export.ExportContext(2026, 4, "Gia Lai"))
+    name = export.file_name(fw_all_rules.year, "Gia Lai", 2026, 4, "tự đánh giá", ext)
+
+    assert store.import_file(COORD, source.id, data, name) == 0  # the same period: nothing changes, no error
+    plan = store.import_plan(COORD, source.id, read_upload(fw_all_rules, data, name), replace=True)
+    assert plan == ImportPlan()
+    assert store.import_file(COORD, source.id, data, name, replace=True, confirmed=plan) == 0
+    assert store.stored(source.id) == before
+
+    target = store.assessment("all-rules", 2026, 3)  # an empty period gets the same answers
+    assert store.import_file(COORD, target.id, data, name) == len(before)
+    assert _answers(store.stored(target.id)) == _answers(before)
+
+
+def _recording_downloads(monkeypatch) -> list:
+    """AppTest's media file managers, to build a deferred download as a click would."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+    from streamlit.testing.v1 import app_test
+
+    managers = []
+
+    class Recording(MediaFileManager):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            managers.append(self)
+
+    monkeypatch.setattr(app_test, "MediaFileManager", Recording)
+    return managers
+
+
+def _download(at, managers, key: str) -> tuple[str, bytes]:
+    button = next(b for b in at.get("download_button") if b.key == key)
+    entry = managers[-1]._deferred_callables[button.proto.deferred_file_id]
+    return entry["filename"], entry["callable"]()
+
+
+def _upload(at, prefix: str, name: str, data: bytes):
+    n = at.session_state[f"{prefix}_upload_n"] if f"{prefix}_upload_n" in at.session_state else 0
+    return at.file_uploader(key=f"{prefix}_upload_{n}").set_value((name, data, "application/octet-stream")).run()
+
+
+@pytest.fixture
+def app_db(tmp_path, monkeypatch, fw_all_rules):
+    from tests.apptest_support import all_rules_dir, isolate
+    from ui import state
+
+    isolate(tmp_path, monkeypatch)
+    monkeypatch.setenv("DTI_FRAMEWORKS_DIR", str(all_rules_dir(tmp_path)))
+    state._open_store.clear()
+    url = f"sqlite:///{tmp_path / 'dti.sqlite'}"
+    database = Store.open(url, frameworks={fw_all_rules.id: fw_all_rules}.__getitem__)
+    database.set_province(COORD, "Gia Lai")
+    yield database
+    database.close()
+    state._open_store.clear()
+
+
+def _page(name: str, period: tuple[int, int]):
+    from tests.apptest_support import assert_clean, open_page
+
+    at = open_page()
+    at.session_state["period"] = period
+    at.switch_page(f"pages/{name}.py").run()
+    if name == "assessment":
+        at.session_state["a_files"] = True  # open the download/upload panel
+        at.run()
+    assert_clean(at)
+    return at
+
+
+@pytest.mark.parametrize("kind", ["partial", "full"])
+@pytest.mark.parametrize("ext", ["csv", "xlsx", "json"])
+@pytest.mark.parametrize("page, prefix", [("assessment", "a"), ("import_export", "s")])
+def test_a_download_uploads_back_to_identical_answers_through_both_pages(app_db, monkeypatch, page, prefix, ext, kind):
+    from tests.apptest_support import assert_clean
+
+    source = app_db.assessment("all-rules", 2026, 4)
+    _save(app_db, source.id, PARTIAL if kind == "partial" else FULL)
+    before = app_db.stored(source.id)
+    managers = _recording_downloads(monkeypatch)
+
+    at = _page(page, (2026, 4))
+    name, data = _download(at, managers, f"{prefix}_dl_{ext}")
+    assert name == f"dti-2024-gia-lai-2026-q4-tu-danh-gia.{ext}"
+    _upload(at, prefix, name, data)  # the same period: the crash of issue 10
+    assert_clean(at)
+    assert not at.error, [e.value for e in at.error]
+    assert any("0 chỉ số được trả lời mới, 0 câu trả lời được thay" in i.value for i in at.info)
+    at.button(key=f"{prefix}_import").click().run()
+    assert_clean(at)
+    assert not at.error and any(name in s.value for s in at.success)
+    assert app_db.stored(source.id) == before
+
+    other = _page(page, (2026, 3))  # an empty period gets the same answers
+    _upload(other, prefix, name, data)
+    other.button(key=f"{prefix}_import").click().run()
+    assert_clean(other)
+    target = app_db.assessment("all-rules", 2026, 3, create=False)
+    assert _answers(app_db.stored(target.id)) == _answers(before)
+
+
+def test_merging_is_the_default_and_replacing_says_what_it_changes_first(app_db):
+    from tests.apptest_support import assert_clean
+
+    pid = app_db.assessment("all-rules", 2026, 4).id
+    _save(app_db, pid, PARTIAL)
+    one_row = "code,value\n1.1,Đầy đủ\n".encode()
+    at = _page("assessment", (2026, 4))
+    _upload(at, "a", "mot-dong.csv", one_row)
+    assert any("1 câu trả lời được thay; các câu trả lời khác giữ nguyên" in i.value for i in at.info)
+    at.button(key="a_import").click().run()
+    assert_clean(at)
+    stored = app_db.stored(pid)
+    assert stored["1.1"].value == "full" and stored["2.3"].points == 7.5 and stored["4.1"].evidence
+
+    _upload(at, "a", "mot-dong.csv", "code,value\n1.1,Một nửa\n".encode())
+    at.toggle(key="a_replace").set_value(True).run()
+    warning = " ".join(w.value for w in at.warning)
+    assert "1 câu trả lời được thay, 2 câu trả lời bị xoá" in warning
+    confirm = at.button(key="a_import")
+    assert "thay 1, xoá 2" in confirm.label
+    assert app_db.stored(pid)["2.3"].points == 7.5  # nothing is cleared before the confirmation
+    confirm.click().run()
+    assert_clean(at)
+    answered = {c: r for c, r in app_db.stored(pid).items() if r.is_answered or r.evidence}
+    assert list(answered) == ["1.1"] and answered["1.1"].value == "half"
+    assert any("1 được thay, 2 bị xoá" in s.value for s in at.success)

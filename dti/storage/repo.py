@@ -97,9 +97,9 @@ class ReplaceNotConfirmed(StorageError):
 
     def __init__(self, plan: ImportPlan):
         self.plan = plan
+        # The UI says it with files.plan_changed (ui.state.import_answers).
         super().__init__(f"replacing the assessment changes {len(plan.replaced)} stored answers and clears "
-                         f"{len(plan.cleared)}; confirm this plan first (nothing was written)", "replace_unconfirmed",
-                         replaced=len(plan.replaced), cleared=len(plan.cleared))
+                         f"{len(plan.cleared)}; confirm this plan first (nothing was written)")
 
 
 @dataclass(frozen=True)

@@ -388,3 +388,29 @@ def test_merging_is_the_default_and_replacing_says_what_it_changes_first(app_db)
     answered = {c: r for c, r in app_db.stored(pid).items() if r.is_answered or r.evidence}
     assert list(answered) == ["1.1"] and answered["1.1"].value == "half"
     assert any("1 được thay, 2 bị xoá" in s.value for s in at.success)
+
+
+def test_control_characters_in_a_catalogues_titles_still_give_every_workbook(tmp_path, fw_all_rules):
+    from dti.framework.registry import load_framework_file
+    from tests.apptest_support import TESTS
+
+    text = (TESTS / "data" / "all-rules.yaml").read_text(encoding="utf-8")
+    text = text.replace("title_vi: Bộ thử mọi loại quy tắc", 'title_vi: "Bộ thử\\a mọi loại quy tắc"')
+    text = text.replace("name_vi: Cấp độ", 'name_vi: "Cấp\\e độ"')
+    text = text.replace("label_vi: Một nửa", 'label_vi: "Một\\a nửa"')
+    text = text.replace("  name_vi: Chỉ số một", '  name_vi: "Chỉ số\\a một"')
+    path = tmp_path / "all-rules.yaml"
+    path.write_text(text, encoding="utf-8")
+    fw = load_framework_file(path)
+    assert "\x07" in fw.title_vi and "\x1b" in fw.component_by_code["1.1"].name_vi
+    stored = {"1.1": SimpleNamespace(value="half", points=5.0, evidence="e", note="", status="done")}
+    responses = {"1.1": Response("1.1", "half")}
+    books = [excel.template(fw, stored=stored), excel.template(fw, "en"),
+             export.answers_xlsx(fw, stored, export.ExportContext(2026, 4)),
+             report.excel_report(report.ReportData(fw, responses, score(fw, responses)))]
+    for book in books:
+        texts = [c.value for c in _all_cells(book) if isinstance(c.value, str)]
+        assert texts and not any(re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", v) for v in texts)
+    template = load_workbook(io.BytesIO(books[0]))
+    assert template["1. Chỉ số một"]["F3"].value == "Một nửa"
+    assert "Bộ thử mọi loại quy tắc" in template.worksheets[0]["A1"].value

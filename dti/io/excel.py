@@ -95,7 +95,7 @@ neutralise = safe_text  # one rule for every cell written: dti.io.export.safe_te
 
 def _sheet_title(fw: Framework, code: str) -> str:
     main = fw.main_index_by_code[code]
-    return re.sub(r"[\[\]:*?/\\]", " ", f"{code}. {main.name_vi}")[:31]
+    return re.sub(r"[\[\]:*?/\\]", " ", safe_text(f"{code}. {main.name_vi}"))[:31]
 
 
 # --- Template -----------------------------------------------------------------------------------------
@@ -147,7 +147,7 @@ def template(fw: Framework, lang: str = "vi", codes: set[str] | None = None,
     guide.title = t("excel.guide_sheet", lang)[:31]
     guide.column_dimensions["A"].width = 110
     for i, key in enumerate(("guide_1", "guide_2", "guide_3", "guide_4", "guide_5"), start=1):
-        guide.cell(i, 1, t(f"excel.{key}", lang, edition=fw.title(lang)))
+        guide.cell(i, 1, neutralise(t(f"excel.{key}", lang, edition=fw.title(lang))))
     guide["A1"].font = Font(bold=True, size=13)
 
     lists = wb.create_sheet("_lists")
@@ -159,7 +159,7 @@ def template(fw: Framework, lang: str = "vi", codes: set[str] | None = None,
             continue
         first = next_row
         for level in comp.rule.levels:
-            lists.cell(next_row, 1, level.label_vi if lang == "vi" else level.label_en)
+            lists.cell(next_row, 1, neutralise(level.label_vi if lang == "vi" else level.label_en))
             lists.cell(next_row, 2, level.share)
             next_row += 1
         list_ranges[comp.code] = f"'_lists'!$A${first}:$B${next_row - 1}"
@@ -184,7 +184,8 @@ def template(fw: Framework, lang: str = "vi", codes: set[str] | None = None,
             ws.cell(row, 2, neutralise(comp.name(lang))).alignment = Alignment(wrap_text=True, vertical="top")
             ws.cell(row, 3, comp.max_points)
             ws.cell(row, 4, mark)
-            ws.cell(row, 5, _how_to_answer(comp, lang)).alignment = Alignment(wrap_text=True, vertical="top")
+            how = ws.cell(row, 5, neutralise(_how_to_answer(comp, lang)))
+            how.alignment = Alignment(wrap_text=True, vertical="top")
             if old is not None:
                 ws.cell(row, 6, neutralise(value_label(comp, old.value, lang)))
                 ws.cell(row, 8, neutralise(old.evidence))
@@ -218,7 +219,7 @@ def _add_validation(ws, comp: Component, cell: str, lists: dict[str, str], yes_n
                             allow_blank=True)
     else:
         return
-    dv.error = t("excel.validation_error", lang, how=_how_to_answer(comp, lang))[:255]  # Excel's limit
+    dv.error = safe_text(t("excel.validation_error", lang, how=_how_to_answer(comp, lang)))[:255]  # Excel's limit
     dv.showErrorMessage = True
     ws.add_data_validation(dv)
     dv.add(cell)

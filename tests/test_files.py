@@ -414,3 +414,40 @@ def test_control_characters_in_a_catalogues_titles_still_give_every_workbook(tmp
     template = load_workbook(io.BytesIO(books[0]))
     assert template["1. Chỉ số một"]["F3"].value == "Một nửa"
     assert "Bộ thử mọi loại quy tắc" in template.worksheets[0]["A1"].value
+
+
+def test_every_download_button_is_named_by_the_one_function(tmp_path, monkeypatch):
+    from tests.apptest_support import assert_clean, isolate, open_page
+    from ui import state
+
+    isolate(tmp_path, monkeypatch)
+    state._open_store.clear()
+    database = Store.open(f"sqlite:///{tmp_path / 'dti.sqlite'}")
+    database.set_province(COORD, "Gia Lai")
+    pid = database.assessment("dti-2022-province", 2026, 4).id
+    database.save_response(COORD, pid, "1.1", 0, value="deputy")
+    database.set_appraisal(COORD, pid, "1.1", 2)
+    managers = _recording_downloads(monkeypatch)
+    names = {}
+    for page in ("assessment", "import_export", "report"):
+        at = open_page()
+        at.session_state["period"] = (2026, 4)
+        at.session_state["a_files"] = True
+        at.switch_page(f"pages/{page}.py").run()
+        assert_clean(at)
+        for button in at.get("download_button"):
+            names[button.key], data = _download(at, managers, button.key)
+            if button.key == "report_xlsx":
+                report_book = load_workbook(io.BytesIO(data))
+    assert names == {
+        **{f"{p}_dl_{ext}": f"dti-2022-gia-lai-2026-q4-tu-danh-gia.{ext}" for p in "as" for ext in export.WRITERS},
+        "s_dl_template": "dti-2022-gia-lai-2026-q4-mau-nhap.xlsx",
+        "report_html": "dti-2022-gia-lai-2026-q4-bao-cao.html", "report_xlsx": "dti-2022-gia-lai-2026-q4-bao-cao.xlsx"}
+    summary, components = report_book.worksheets[:2]
+    assert [summary["B1"].value, summary["C1"].value] == ["Gia Lai", "Quý 4/2026"]
+    header = [c.value for c in components[1]]
+    first = dict(zip(header, next(components.iter_rows(min_row=2, values_only=True))))
+    assert first["Giá trị nhập"] == "Phó Bí thư hoặc Phó Chủ tịch là Trưởng ban"  # the label, not "deputy"
+    assert (first["Điểm thẩm định"], first["Chênh lệch"]) == (2, 2 - first["Điểm"])
+    database.close()
+    state._open_store.clear()

@@ -451,3 +451,13 @@ def test_every_download_button_is_named_by_the_one_function(tmp_path, monkeypatc
     assert (first["Điểm thẩm định"], first["Chênh lệch"]) == (2, 2 - first["Điểm"])
     database.close()
     state._open_store.clear()
+
+
+def test_the_template_previews_points_of_a_stored_count(store, fw_all_rules):
+    a = store.assessment("all-rules", 2026, 4)
+    store.save_response(COORD, a.id, "1.3", 0, value="3")  # the form keeps a count as text
+    sheet = load_workbook(io.BytesIO(excel.template(fw_all_rules, stored=store.stored(a.id))))["1. Chỉ số một"]
+    assert sheet["F5"].value == 3 and sheet["F5"].data_type == "n"  # a number: the preview's F5>=4 compares numbers
+    data = export.answers_xlsx(fw_all_rules, store.stored(a.id), export.ExportContext(2026, 4))
+    assert read_upload(fw_all_rules, data, "a.xlsx")["1.3"].value == "3"  # back as the form stores it
+    assert store.import_file(COORD, a.id, data, "a.xlsx") == 0

@@ -402,6 +402,8 @@ def read_upload(fw: Framework, data: bytes, name: str) -> dict[str, Response]:
                 points = None
                 if comp.rule.type == "levels":  # a label (Đạt một nửa) is stored as its key (half)
                     value = find_level(comp, value).key
+                elif comp.rule.type == "stepped" and isinstance(value, int | float) and not isinstance(value, bool):
+                    value = f"{float(value):g}"  # a count as the form stores it: 3 → "3"
             elif points is not None:
                 points = check_points(comp, points)
         except InputError as exc:

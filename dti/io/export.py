@@ -110,6 +110,13 @@ def value_label(comp: Component, value: Any, lang: str = "vi") -> Any:
             return "có" if lang == "vi" else "yes"
         if value is False or text in NO:
             return "không" if lang == "vi" else "no"
+    if rule.type == "stepped" and isinstance(value, str):
+        # The form keeps a count as text ("3"); a spreadsheet needs the number for the template's preview.
+        try:
+            number = float(value)
+        except ValueError:
+            return value
+        return int(number) if number.is_integer() else number
     if isinstance(value, dict | list):
         return json.dumps(value, ensure_ascii=False)
     return value

@@ -16,7 +16,8 @@ from dti.framework import registry
 from dti.framework.model import Framework
 from dti.framework.validation import FrameworkError
 from dti.io import limits
-from dti.io.inputs import read_main_values, read_responses
+from dti.io.excel import read_answer_file
+from dti.io.inputs import read_main_values
 from dti.roles import Actor
 from dti.scoring.engine import EditionIncompleteError, InputProblems, Result, score, score_main_values
 
@@ -126,7 +127,7 @@ def _cmd_score(args) -> int:
         print("score: give exactly one of --input FILE or --main-values FILE", file=sys.stderr)
         return 2
     if args.input:
-        result = score(fw, read_responses(fw, args.input))
+        result = score(fw, read_answer_file(fw, args.input))
     else:
         result = score_main_values(fw, read_main_values(fw, args.main_values))
     if args.json:

@@ -5,7 +5,7 @@ import streamlit as st
 
 from dti.decide import peers
 from dti.i18n import fmt_number, t
-from dti.io.inputs import responses_from_bytes
+from dti.io.excel import read_upload
 from dti.scoring.engine import InputProblems, score
 from ui import decide, state, widgets
 from ui import lang as ui_lang
@@ -78,7 +78,7 @@ if st.checkbox(t("peers.merge_current", lang), key="peers_merge_current"):
 for file in st.file_uploader(t("peers.merge_files", lang), type=["csv", "xlsx", "json"], accept_multiple_files=True,
                              key="peers_merge_files") or []:
     try:
-        parts.append(peers.result_profile(fw, score(fw, responses_from_bytes(fw, file.getvalue(), file.name))))
+        parts.append(peers.result_profile(fw, score(fw, read_upload(fw, file.getvalue(), file.name))))
     except InputProblems as exc:
         st.error(t("peers.merge_bad_file", lang) + "\n\n"
                  + "\n".join(f"- {widgets.plain(p)}" for p in exc.problems[:20]))

@@ -1,11 +1,10 @@
 """Báo cáo / Report: the one-page HTML report for the agency head and the full Excel workbook."""
 
-import re
-
 import streamlit as st
 
 from dti.decide import peers, report, scenarios
 from dti.i18n import fmt_number, t
+from dti.io.export import XLSX_MIME
 from dti.scoring.engine import score
 from ui import decide, state, widgets
 from ui import lang as ui_lang
@@ -20,7 +19,8 @@ table = peers.load_published()
 
 st.title(t("report.title", lang))
 st.caption(t("report.page_intro", lang))
-province = st.text_input(t("report.province", lang), key="report_province", max_chars=120)
+province = st.text_input(t("report.province", lang), value=state.province_name(), key="report_province",
+                         max_chars=120)
 year, rank_of = decide.year_picker(table, lang, key="report")
 
 saved = {s.name: s for s in decide.saved_scenarios(NS, fw)}
@@ -36,16 +36,16 @@ data = report.ReportData(
     fw, responses, result, province=province, lang=lang, band=band,
     rank=table.estimate_rank(result.dti, year, "dti", rank_of),
     scenario=scenarios.apply(fw, responses, saved[picked]) if picked in saved else None,
-    plan=plan if include_plan else None)
+    plan=plan if include_plan else None, period=state.export_context(lang).period(),
+    appraisal={c: r.appraisal_points for c, r in state.get_stored().items() if r.appraisal_points is not None})
 st.metric(t("common.dti", lang), fmt_number(result.dti, lang))
 st.caption(widgets.basis_caption(result, lang))
 
-stem = re.sub(r"[^\w-]+", "-", f"dti-{fw.id}-{province or 'bao-cao'}").strip("-")
 html_col, xlsx_col = st.columns(2)
 # Deferred: the HTML carries the whole plotly.js (about 4 MB), so it is built only when downloaded.
 html_col.download_button(t("report.download_html", lang), data=lambda: report.html_report(data),
-                         file_name=f"{stem}.html", mime="text/html", icon=":material/description:", key="report_html",
-                         on_click="ignore")
+                         file_name=state.download_name("báo cáo", "html"), mime="text/html",
+                         icon=":material/description:", key="report_html", on_click="ignore")
 xlsx_col.download_button(t("report.download_xlsx", lang), data=lambda: report.excel_report(data),
-                         file_name=f"{stem}.xlsx", icon=":material/table:", key="report_xlsx", on_click="ignore",
-                         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+                         file_name=state.download_name("báo cáo", "xlsx"), icon=":material/table:",
+                         key="report_xlsx", on_click="ignore", mime=XLSX_MIME)

@@ -113,13 +113,13 @@ def test_batch_path_agrees_with_the_engine(fw2022):
 
 
 def test_problems_read_in_vietnamese_and_english(fw_all_rules):
-    from dti.io.inputs import responses_from_bytes
+    from dti.io.excel import read_upload
 
     with pytest.raises(InputProblems) as exc:
-        responses_from_bytes(fw_all_rules, b"code,value\n1.3,many\n9.9,1\n", "so-lieu.csv")
-    unknown, bad_count = exc.value.problems  # row checks first, then each answer through its rule
+        read_upload(fw_all_rules, b"code,value\n1.3,many\n9.9,1\n", "so-lieu.csv")
+    bad_count, unknown = exc.value.problems  # in the file's order
     assert bad_count.text("vi") == ("so-lieu.csv, dòng 2, chỉ số 1.3: số lần 'many' không phải là số; "
                                     "hãy nhập một số, ví dụ 3")
     assert str(bad_count) == "so-lieu.csv, row 2, component 1.3: count 'many' is not a number; write a number such as 3"
     assert unknown.text("vi") == ("so-lieu.csv, dòng 3, chỉ số 9.9: không phải chỉ số thành phần của all-rules; "
-                                  "hãy kiểm tra mã")
+                                  "kiểm tra lại mã (ví dụ 2.4)")

@@ -9,11 +9,12 @@ import json
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from dti.io import excel
+from dti.io import excel, export
 from dti.io.excel import ImportRefused, read_upload
 from dti.storage import Actor
 
 COORD = Actor("coord", "coordinator")
+PERIOD = export.ExportContext(2025, 1, "Gia Lai")
 
 
 def _rows_by_code(wb) -> dict[str, tuple]:
@@ -88,18 +89,18 @@ def test_a_filled_template_round_trips_through_the_database(store, fw_all_rules)
                                                   "2.2": "có", "2.3": 7.5, "3.1": "0/0"},
                    evidence={"1.1": "Quyết định 5/QĐ-UBND"})
     responses = read_upload(fw_all_rules, filled, "so-tt.xlsx")
-    assert responses["1.1"].value == "Một nửa" and responses["1.1"].evidence == "Quyết định 5/QĐ-UBND"
+    assert responses["1.1"].value == "half" and responses["1.1"].evidence == "Quyết định 5/QĐ-UBND"
     assert store.import_file(COORD, a.id, filled, "so-tt.xlsx") == 7
     points = {code: r.points for code, r in store.stored(a.id).items()}
     assert points == {"1.1": 5, "1.2": 7.5, "1.3": 15, "2.1": 10, "2.2": 10, "2.3": 7.5, "3.1": 0}
 
     # the export carries the answers back into the template's import format
-    exported = excel.export_xlsx(fw_all_rules, store.stored(a.id))
+    exported = export.answers_xlsx(fw_all_rules, store.stored(a.id), PERIOD)
     assert read_upload(fw_all_rules, exported, "export.xlsx") == {
         code: r for code, r in responses.items()}
     # a blank template row does not erase a stored answer
     assert store.import_file(COORD, a.id, _fill(excel.template(fw_all_rules), {"2.2": "không"}), "x.xlsx") == 1
-    assert store.stored(a.id)["1.1"].value == "Một nửa" and store.stored(a.id)["2.2"].points == 0
+    assert store.stored(a.id)["1.1"].value == "half" and store.stored(a.id)["2.2"].points == 0
 
 
 def test_csv_and_json_are_imported_too(store, fw_all_rules):
@@ -170,8 +171,8 @@ def test_export_has_every_component_with_points_status_appraisal_and_difference(
     a = store.assessment("all-rules", 2025, 1)
     store.save_response(COORD, a.id, "1.3", 0, value=4, evidence="Biên bản họp", status="done")
     store.set_appraisal(COORD, a.id, "1.3", 15)
-    ws = load_workbook(io.BytesIO(excel.export_xlsx(fw_all_rules, store.stored(a.id)))).active
-    rows = [dict(zip(excel.EXPORT_COLUMNS, r)) for r in ws.iter_rows(min_row=3, values_only=True)]
+    ws = load_workbook(io.BytesIO(export.answers_xlsx(fw_all_rules, store.stored(a.id), PERIOD))).active
+    rows = [dict(zip(export.COLUMNS, r)) for r in ws.iter_rows(min_row=4, values_only=True)]
     assert [r["code"] for r in rows] == [c.code for c in fw_all_rules.components]
     meetings = next(r for r in rows if r["code"] == "1.3")
     assert (meetings["points"], meetings["appraisal_points"], meetings["difference"]) == (20, 15, -5)
@@ -183,11 +184,11 @@ def test_export_has_every_component_with_points_status_appraisal_and_difference(
 def test_exports_neutralise_cells_a_spreadsheet_would_run(store, fw_all_rules, dangerous):
     a = store.assessment("all-rules", 2025, 1)
     store.save_response(COORD, a.id, "1.1", 0, value="full", evidence=dangerous, note=dangerous)
-    ws = load_workbook(io.BytesIO(excel.export_xlsx(fw_all_rules, store.stored(a.id)))).active
-    row = next(r for r in ws.iter_rows(min_row=3) if r[0].value == "1.1")
-    evidence = row[excel.EXPORT_COLUMNS.index("evidence")]
+    ws = load_workbook(io.BytesIO(export.answers_xlsx(fw_all_rules, store.stored(a.id), PERIOD))).active
+    row = next(r for r in ws.iter_rows(min_row=4) if r[0].value == "1.1")
+    evidence = row[export.COLUMNS.index("evidence")]
     assert evidence.data_type == "s" and evidence.value == "'" + dangerous
-    text = excel.export_csv(fw_all_rules, store.stored(a.id)).decode("utf-8-sig")
+    text = export.answers_csv(fw_all_rules, store.stored(a.id), PERIOD).decode("utf-8-sig")
     line = next(r for r in csv.DictReader(io.StringIO(text)) if r["code"] == "1.1")
     assert line["evidence"] == line["note"] == "'" + dangerous
     assert excel.neutralise(12) == 12 and excel.neutralise("Quyết định") == "Quyết định"

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from dti.framework import registry
 from dti.storage import Actor, Store, auth
-from ui import state
+from ui import files, state
 
 COORD = Actor("coord", "coordinator")
 APP = str(registry.REPO_ROOT / "app.py")
@@ -101,7 +101,7 @@ def test_an_agencys_upload_touching_another_agencys_component_is_refused_whole(d
     at.session_state["a_files"] = True  # open the download/upload panel
     at.run()
     upload = b"code,value\n1.1,top_leader\n1.2,chair\n"
-    at.file_uploader(key="a_upload").set_value(("so-noi-vu.csv", upload, "text/csv")).run()
+    at.file_uploader(key=files.upload_key("a")).set_value(("so-noi-vu.csv", upload, "text/csv")).run()
     assert not at.exception
     assert not at.success  # no "loaded" message for a refused file
     shown = " ".join(e.value for e in at.error) + " ".join(m.value for m in at.markdown)

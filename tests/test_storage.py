@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import inspect
 
 from dti.scoring.engine import InputProblems, Response, score
-from dti.storage import Actor, ConflictError, PeriodExists, PermissionDenied, Store, db
+from dti.storage import Actor, ConflictError, ImportPlan, PeriodExists, PermissionDenied, Store, db
 
 COORD = Actor("coord", "coordinator")
 VIEWER = Actor("viewer", "viewer")
@@ -223,7 +223,10 @@ def test_replacing_clears_the_answers_missing_from_the_file_but_only_the_actors_
     store.save_response(COORD, period.id, "1.2", 0, value="1/2")
     store.save_response(COORD, period.id, "2.2", 0, value="có")
     agency = Actor("a", "agency", mine)
-    assert store.import_responses(agency, period.id, {"1.2": Response("1.2", "2/2")}, replace=True) == 2
+    upload = {"1.2": Response("1.2", "2/2")}
+    plan = store.import_plan(agency, period.id, upload, replace=True)
+    assert plan == ImportPlan(replaced=("1.2",), cleared=("1.1",))
+    assert store.import_responses(agency, period.id, upload, replace=True, confirmed=plan) == 2
     stored = store.stored(period.id)
     assert not stored["1.1"].is_answered and stored["1.2"].points == 10 and stored["2.2"].points == 10
 
@@ -251,7 +254,9 @@ def test_history_rows_show_the_latest_change_first(store, period):
     store.save_response(Actor("ann", "coordinator"), period.id, "1.1", v1.version, value="full")
     rows = views.history_rows(store, period.id, "vi")
     assert [(r["Người sửa"], r["Mã"]) for r in rows] == [("ann", "1.1"), ("coord", "1.1")]
-    assert "value: none → full" in rows[0]["Thay đổi (trước → sau)"]
+    assert "Giá trị: Không → Đầy đủ" in rows[0]["Thay đổi (trước → sau)"]
+    assert "Trạng thái: Chưa thực hiện → Đang thực hiện" in rows[1]["Thay đổi (trước → sau)"]
+    assert rows[0]["Thao tác"] == "Lưu"
 
 
 def test_simultaneous_saves_from_the_same_version_one_wins_the_other_is_told(db_url, fw_all_rules):

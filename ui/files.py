@@ -1,98 +1,97 @@
-"""Download the assessment as CSV/JSON/XLSX and upload it back (all-or-nothing, every problem listed)."""
+"""Answer files in the UI: the downloads and the upload, the same on every page that has them.
+
+Downloads go through the one writer (``dti.io.export``) and are named by ``state.download_name``; an upload
+is read by the one reader (``dti.io.excel.read_upload``), shows what it will change, and is merged unless the
+user chooses to replace the assessment, which needs a confirmation naming how many answers it replaces and
+clears (Store refuses a replace without that plan).
+"""
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from functools import partial
 
 import streamlit as st
 
 from dti.framework.model import Framework
 from dti.i18n import t
-from dti.io.inputs import responses_from_bytes, responses_to_rows
-from dti.scoring.engine import InputProblems, Response
-from ui import lang as ui_lang
+from dti.io import export
+from dti.io.excel import MAX_UPLOAD_BYTES, ImportRefused, read_upload
 from ui import state
 from ui.widgets import plain
 
-UPLOAD_KEY = "a_upload"
-UPLOAD_MESSAGE_KEY = "a_upload_message"
-COLUMNS = ["code", "name_vi", "value", "points", "evidence", "note"]
+UPLOAD_MESSAGE_KEY = "files_upload_message"  # (prefix, kind, text, details) shown after the rerun
+ANSWERS_KIND = "tự đánh giá"
 
 
-def to_csv(fw: Framework, responses: dict[str, Response]) -> bytes:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=COLUMNS)
-    writer.writeheader()
-    writer.writerows(responses_to_rows(fw, responses))
-    return out.getvalue().encode("utf-8-sig")  # the BOM lets Excel open Vietnamese text correctly
+def _message_key(prefix: str) -> str:
+    return f"{UPLOAD_MESSAGE_KEY}_{prefix}"
 
 
-def to_json(fw: Framework, responses: dict[str, Response]) -> bytes:
-    doc = {"framework": fw.id, "responses": responses_to_rows(fw, responses)}
-    return json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8")
+def upload_key(prefix: str) -> str:
+    """The uploader's key; it changes after an import so the uploader is empty again."""
+    return f"{prefix}_upload_{st.session_state.get(f'{prefix}_upload_n', 0)}"
 
 
-def to_xlsx(fw: Framework, responses: dict[str, Response]) -> bytes:
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "assessment"
-    ws.append(COLUMNS)
-    for row in responses_to_rows(fw, responses):
-        ws.append([row[c] for c in COLUMNS])
-    ws.column_dimensions["B"].width = 60
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+def download_buttons(fw: Framework, lang: str, prefix: str) -> None:
+    """CSV, Excel and JSON of the current assessment, built only when clicked (deferred)."""
+    cols = st.columns(3)
+    labels = {"csv": "⬇ CSV", "xlsx": "⬇ Excel (.xlsx)", "json": "⬇ JSON"}
+    # Everything the file needs is resolved now: the deferred build runs without this session's state.
+    read_stored, ctx = state.stored_reader(), state.export_context(lang)
+    for col, (ext, (write, mime)) in zip(cols, export.WRITERS.items()):
+        col.download_button(labels[ext], partial(_build, write, fw, read_stored, ctx),
+                            state.download_name(ANSWERS_KIND, ext), mime, key=f"{prefix}_dl_{ext}", on_click="ignore")
 
 
-def _on_upload(fw: Framework) -> None:
-    uploaded = st.session_state.get(UPLOAD_KEY)
+def _build(write, fw: Framework, read_stored, ctx: export.ExportContext) -> bytes:
+    return write(fw, read_stored(), ctx)
+
+
+def upload_panel(fw: Framework, lang: str, prefix: str) -> None:
+    """Upload a file of answers: check it whole, show what changes, merge (default) or replace after confirming."""
+    done = st.session_state.pop(_message_key(prefix), None)
+    if done:
+        st.success(done)
+    uploaded = st.file_uploader(t("assessment.upload", lang), type=["csv", "xlsx", "json"], key=upload_key(prefix),
+                                help=t("files.upload_help", lang, mb=MAX_UPLOAD_BYTES // 10**6))
     if uploaded is None:
         return
     try:
-        responses = responses_from_bytes(fw, uploaded.getvalue(), uploaded.name)
-    except InputProblems as exc:
-        lang = ui_lang.current()
-        st.session_state[UPLOAD_MESSAGE_KEY] = ("error", uploaded.name, [p.text(lang) for p in exc.problems])
+        responses = read_upload(fw, uploaded.getvalue(), uploaded.name)
+    except ImportRefused as exc:
+        st.error(t("assessment.upload_failed", lang, file=plain(uploaded.name), n=len(exc.problems)))
+        st.text("\n".join(f"• {p.text(lang)}" for p in exc.problems[:100]))  # file text: shown as text
         return
-    refused = state.replace_responses(responses)
-    if refused:
-        st.session_state[UPLOAD_MESSAGE_KEY] = ("error", uploaded.name, [refused])
+    replace = st.toggle(t("files.replace", lang), key=f"{prefix}_replace", help=t("files.replace_help", lang))
+    plan = state.import_plan(responses, replace)
+    if isinstance(plan, str):  # refused (not your components, a viewer): nothing can be imported
+        st.error(t("files.refused", lang, file=plain(uploaded.name), reason=plain(plan)))
         return
-    answered = sum(r.is_answered for r in responses.values())
-    st.session_state[UPLOAD_MESSAGE_KEY] = ("ok", uploaded.name, [str(answered)])
+    counts = {"file": plain(uploaded.name), "added": len(plan.added), "replaced": len(plan.replaced),
+              "cleared": len(plan.cleared)}
+    if replace:
+        st.warning(t("files.replace_plan", lang, **counts))
+        label = t("files.confirm_replace", lang, **counts)
+    else:
+        st.info(t("files.merge_plan", lang, **counts))
+        label = t("files.import_merge", lang)
+    if st.button(label, type="primary", key=f"{prefix}_import"):
+        refused = state.import_answers(responses, uploaded.name, replace, plan)
+        if refused:
+            st.error(plain(refused))
+            return
+        st.session_state[_message_key(prefix)] = t("files.imported", lang, **counts)
+        st.session_state[f"{prefix}_upload_n"] = st.session_state.get(f"{prefix}_upload_n", 0) + 1
+        st.session_state.pop(f"{prefix}_replace", None)
+        st.rerun()
 
 
 def download_upload_panel(fw: Framework, lang: str) -> None:
-    message = st.session_state.get(UPLOAD_MESSAGE_KEY)
+    """The Self-assessment page's panel: downloads of the assessment and the upload."""
     # A lazy expander: the assessment is read for the downloads only while the panel is open.
-    # It stays as the user left it (open after an upload, so the upload's messages are seen).
     panel = st.expander(t("assessment.files", lang), key="a_files", on_change="rerun")
     if panel.open is False:
         return
     with panel:
-        responses = state.get_responses()
-        cols = st.columns(3)
-        stem = f"{fw.id}-tu-danh-gia"
-        # Files are built only when a button is clicked (deferred data), not on every rerun.
-        downloads = [("⬇ CSV", to_csv, "csv", "text/csv"),
-                     ("⬇ Excel (.xlsx)", to_xlsx, "xlsx",
-                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-                     ("⬇ JSON", to_json, "json", "application/json")]
-        for col, (label, build, ext, mime) in zip(cols, downloads):
-            col.download_button(label, partial(build, fw, responses), f"{stem}.{ext}", mime, key=f"a_dl_{ext}",
-                                on_click="ignore")
-        st.file_uploader(t("assessment.upload", lang), type=["csv", "xlsx", "json"], key=UPLOAD_KEY,
-                         on_change=_on_upload, args=(fw,), help=t("assessment.upload_help", lang))
-        if message:
-            kind, filename, details = message
-            if kind == "ok":
-                st.success(t("assessment.upload_ok", lang, file=plain(filename), answered=details[0]))
-            else:
-                st.error(t("assessment.upload_failed", lang, file=plain(filename), n=len(details)))
-                st.markdown("\n".join(f"- {plain(d)}" for d in details[:50]))
+        download_buttons(fw, lang, "a")
+        upload_panel(fw, lang, "a")

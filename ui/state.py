@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
 
@@ -22,6 +22,7 @@ from dti.framework import registry
 from dti.framework.model import Framework
 from dti.framework.validation import Problem
 from dti.i18n import fmt_points, t
+from dti.io.export import ExportContext, file_name
 from dti.scoring.engine import InputProblems, Response
 from dti.storage import (
     Actor,
@@ -34,7 +35,7 @@ from dti.storage import (
     auth,
 )
 from dti.storage import db as storage_db
-from dti.storage.repo import UnreadableAnswer
+from dti.storage.repo import ImportPlan, ReplaceNotConfirmed, UnreadableAnswer
 from ui import forms
 from ui import lang as ui_lang
 from ui.memo import memo
@@ -242,6 +243,13 @@ def get_stored() -> dict[str, StoredResponse]:
     return store().stored(current_assessment().id)
 
 
+def stored_reader() -> Callable[[], dict[str, StoredResponse]]:
+    """A function reading the current period's stored answers later: a deferred download runs outside the
+    script run, where session state (the edition, the period, who is logged in) is not available."""
+    database, assessment_id = store(), current_assessment().id
+    return lambda: database.stored(assessment_id)
+
+
 def get_response(code: str) -> Response | None:
     unsaved = memo().get(UNSAVED_KEY, {})
     if code in unsaved:  # a storage fault kept it from being saved: the form shows it again, to save it again
@@ -314,21 +322,52 @@ def _refused(code: str, message: str) -> None:
     st.session_state[forms.key(code, "error")] = message
 
 
-def replace_responses(responses: Mapping[str, Response]) -> str | None:
-    """Replace the assessment with an uploaded one (that passed every check) in one transaction.
-
-    Only the components the user may edit are cleared; a file touching another agency's component is
-    refused as a whole (nothing is written). Returns None when written, else the reason, for the caller to show.
-    """
+def import_plan(responses: Mapping[str, Response], replace: bool) -> ImportPlan | str:
+    """What importing checked ``responses`` would add, replace and clear; a str when it would be refused."""
+    actor = current_actor() or Actor("?", "viewer")
     try:
-        actor = current_actor() or Actor("?", "viewer")
-        store().import_responses(actor, current_assessment().id, responses, source="upload", replace=True)
+        return store().import_plan(actor, current_assessment().id, responses, replace=replace)
     except PermissionDenied as exc:
         return t("storage.denied", ui_lang.current(), code=exc.code)
-    except StorageUnavailable as exc:  # nothing was written: the import is one transaction
+    except StorageUnavailable as exc:
         return fault_message(exc, ui_lang.current())
+
+
+def import_answers(responses: Mapping[str, Response], source: str, replace: bool,
+                   confirmed: ImportPlan | None) -> str | None:
+    """Write an uploaded file's answers (checked by the one reader) in one transaction: merged, or replacing
+    the assessment with the plan the user confirmed. Returns None when written, else the reason to show."""
+    actor = current_actor() or Actor("?", "viewer")
+    lang = ui_lang.current()
+    try:
+        store().import_responses(actor, current_assessment().id, responses, source=source, replace=replace,
+                                 confirmed=confirmed)
+    except PermissionDenied as exc:
+        return t("storage.denied", lang, code=exc.code)
+    except ReplaceNotConfirmed as exc:
+        return t("files.plan_changed", lang, replaced=len(exc.plan.replaced), cleared=len(exc.plan.cleared))
+    except StorageUnavailable as exc:  # nothing was written: the import is one transaction
+        return fault_message(exc, lang)
     _forget_widget_values()
     return None
+
+
+def province_name() -> str:
+    """The province's name as the coordinator set it ('' when not set)."""
+    return store().province()[0]
+
+
+def export_context(lang: str) -> ExportContext:
+    """The period and province every export of the current assessment carries."""
+    year, quarter = current_period()
+    return ExportContext(year, quarter, province_name(), lang)
+
+
+def download_name(kind: str, ext: str) -> str:
+    """The name of every downloaded file: edition year, province, period and kind (``dti.io.export.file_name``)."""
+    year, quarter = current_period()
+    fw = current_framework()
+    return file_name(fw.year if fw else year, province_name(), year, quarter, kind, ext)
 
 
 def _forget_widget_values() -> None:

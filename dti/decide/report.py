@@ -20,9 +20,9 @@ from dti.decide.scenarios import ScenarioResult
 from dti.decide.uncertainty import Uncertainty
 from dti.framework.model import Component, Framework
 from dti.i18n import fmt_number, fmt_points, t
+from dti.io.export import safe_text, value_label
 from dti.scoring.engine import Response, Result
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 MAX_PLAN_ROWS = 10  # keeps the report on one page; the workbook lists every step
 
 
@@ -38,13 +38,11 @@ class ReportData:
     scenario: ScenarioResult | None = None
     plan: GoalPlan | None = None
     on: date | None = None
+    period: str = ""  # e.g. "Quý 4/2026": every report names its period
+    appraisal: Mapping[str, float | None] | None = None  # code → appraised points, where appraised
 
 
-def safe_cell(value):
-    """A value safe to put in a spreadsheet cell: text that looks like a formula is kept as text."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+safe_cell = safe_text  # the one rule for every exported cell (formula-like text kept as text, control characters out)
 
 
 def _provisional(comp: Component, lang: str) -> str:
@@ -101,6 +99,8 @@ def html_report(data: ReportData) -> str:
                         "</p>" if fw.provisional_components else "")
     basis = t("common.complete", lang) if r.is_complete else t("common.conservative", lang)
     head = _esc(t("report.title", lang))
+    period_part = _esc(data.period) + " · " if data.period else ""
+    date_part = f"{_esc(t('report.date', lang))}: {on:%d/%m/%Y}"
     band_line = rank_line = ""
     if data.band:
         b = data.band
@@ -133,7 +133,7 @@ td.n, th.n {{ text-align: right; }}
 .note {{ font-size: 8.5pt; color: #555; }}
 </style></head><body>
 <h1>{head}{' — ' + _esc(data.province) if data.province else ''}</h1>
-<p class=meta>{_esc(fw.title(lang))} · {_esc(fw.legal_basis)} · {_esc(t('report.date', lang))}: {on:%d/%m/%Y}</p>
+<p class=meta>{period_part}{_esc(fw.title(lang))} · {_esc(fw.legal_basis)} · {date_part}</p>
 <div class=kpis>
 <div class=kpi><span>{_esc(t('common.dti', lang))}</span><b>{fmt_number(r.dti, lang)}</b>
 <small>{_esc(basis)} · {_esc(t('common.answered', lang, answered=r.answered, total=r.total))}</small></div>
@@ -202,7 +202,7 @@ def excel_report(data: ReportData) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = t("report.sheet_summary", lang)[:31]
-    ws.append([safe_cell(t("report.title", lang)), safe_cell(data.province)])
+    ws.append([safe_cell(t("report.title", lang)), safe_cell(data.province), safe_cell(data.period)])
     ws["A1"].font = Font(bold=True, size=14)
     ws.append([safe_cell(t("common.edition", lang)), safe_cell(fw.title(lang))])
     ws.append([safe_cell(t("common.dti", lang)), round(r.dti, 6)])
@@ -227,22 +227,23 @@ def excel_report(data: ReportData) -> bytes:
 
     comp_ws = wb.create_sheet(t("report.sheet_components", lang)[:31])
     header = ["code", "main_index", "name", "status", "provenance", "value", "points", "max_points", "at_stake",
-              "evidence", "note"]
+              "appraisal_points", "difference", "evidence", "note"]
     if data.scenario is not None:
         header.append("scenario_points")
-    comp_ws.append([safe_cell(t(f"report.col_{h}", lang)) for h in header])
+    comp_ws.append([safe_cell(t(f"excel.col_{h}" if h in ("appraisal_points", "difference") else f"report.col_{h}",
+                                lang)) for h in header])
     for cell in comp_ws[1]:
         cell.font = Font(bold=True)
     for comp in fw.components:
         score = r.components[comp.code]
         resp = data.responses.get(comp.code)
-        value = resp.value if resp is not None and resp.value is not None else None
-        if value is not None and not isinstance(value, (int, float, str)):
-            value = str(value)
+        value = value_label(comp, resp.value if resp is not None else None, lang)  # a label, not a key
+        appraised = (data.appraisal or {}).get(comp.code)
         row = [comp.code, comp.main_code, safe_cell(comp.name(lang) + _provisional(comp, lang)),
                safe_cell(t(f"report.status_{score.status}", lang)), comp.provenance.status.value,
                safe_cell(value), None if score.points is None else round(score.points, 6), comp.max_points,
-               round(score.at_stake, 6) if comp.rule.type != "not_scored" else 0,
+               round(score.at_stake, 6) if comp.rule.type != "not_scored" else 0, appraised,
+               None if appraised is None or score.points is None else round(appraised - score.points, 6),
                safe_cell(resp.evidence if resp else ""), safe_cell(resp.note if resp else "")]
         if data.scenario is not None:
             sp = data.scenario.result.components[comp.code].points

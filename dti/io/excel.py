@@ -8,12 +8,12 @@ file, sheet, row, component and the fix. Exports neutralise text that a spreadsh
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
@@ -24,9 +24,10 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from dti.framework.model import Component, Framework
 from dti.i18n import fmt_number, t
 from dti.io import limits
-from dti.io.inputs import MAX_INPUT_BYTES, read_rows
+from dti.io.export import FORMULA_START, safe_text, value_label
+from dti.io.inputs import MAX_INPUT_BYTES, read_bytes, read_rows
 from dti.scoring.engine import InputProblems, Response
-from dti.scoring.rules import InputError, check_points, is_blank, points_from_value
+from dti.scoring.rules import InputError, check_points, find_level, is_blank, points_from_value
 
 MAX_UPLOAD_BYTES = MAX_INPUT_BYTES
 READ_COLUMNS = ("code", "value", "points", "evidence", "note")
@@ -34,7 +35,6 @@ READ_COLUMNS = ("code", "value", "points", "evidence", "note")
 TEMPLATE_COLUMNS = (("code", 8), ("name", 60), ("max_points", 10), ("provenance", 12), ("how", 40),
                     ("value", 22), ("points_preview", 12), ("evidence", 40), ("note", 30))
 INPUT_COLUMNS = ("value", "evidence", "note")
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 ZIP_MAGIC = b"PK\x03\x04"
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
@@ -64,37 +64,39 @@ class ImportProblem:
             where.append(t("excel.where_component", lang, code=self.code))
         params = {k: fmt_number(v, lang, 1) if isinstance(v, float) else v for k, v in self.params.items()}
         own = self.message_vi if (lang != "en" and self.message_vi) else self.message
-        message = t(f"excel.err_{self.key}", lang, **params) if self.key else own
+        message = t(_message_key(self.key), lang, **params) if self.key else own
         return f"{', '.join(where)}: {message}"
 
     def __str__(self) -> str:
         return self.text("en")
 
 
+def _message_key(key: str) -> str:
+    """``excel.err_<key>``, or the key itself when it names its section (``files.err_…``)."""
+    return key if "." in key else f"excel.err_{key}"
+
+
 def _problem(file: str, key: str, sheet: str = "", row: int | None = None, code: str = "",
              **params: Any) -> ImportProblem:
     shown = {k: fmt_number(v, "en", 1) if isinstance(v, float) else v for k, v in params.items()}
-    return ImportProblem(file, t(f"excel.err_{key}", "en", **shown), sheet, row, code, key, params)
+    return ImportProblem(file, t(_message_key(key), "en", **shown), sheet, row, code, key, params)
 
 
-class ImportRefused(ValueError):
-    """The file was not imported; ``problems`` lists every reason with where it is and the fix."""
+class ImportRefused(InputProblems):
+    """The file was not imported; ``problems`` lists every reason with where it is and the fix.
+
+    An InputProblems, so every caller of the one reader (pages, CLI) handles it the same way."""
 
     def __init__(self, problems: list[ImportProblem]):
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
+        super().__init__(problems)  # type: ignore[arg-type]  # ImportProblem has the same text()/str()
 
 
-def neutralise(value: Any) -> Any:
-    """Text that a spreadsheet would run as a formula (= + - @, tab, CR first) gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
+neutralise = safe_text  # one rule for every cell written: dti.io.export.safe_text
 
 
 def _sheet_title(fw: Framework, code: str) -> str:
     main = fw.main_index_by_code[code]
-    return re.sub(r"[\[\]:*?/\\]", " ", f"{code}. {main.name_vi}")[:31]
+    return re.sub(r"[\[\]:*?/\\]", " ", safe_text(f"{code}. {main.name_vi}"))[:31]
 
 
 # --- Template -----------------------------------------------------------------------------------------
@@ -146,7 +148,7 @@ def template(fw: Framework, lang: str = "vi", codes: set[str] | None = None,
     guide.title = t("excel.guide_sheet", lang)[:31]
     guide.column_dimensions["A"].width = 110
     for i, key in enumerate(("guide_1", "guide_2", "guide_3", "guide_4", "guide_5"), start=1):
-        guide.cell(i, 1, t(f"excel.{key}", lang, edition=fw.title(lang)))
+        guide.cell(i, 1, neutralise(t(f"excel.{key}", lang, edition=fw.title(lang))))
     guide["A1"].font = Font(bold=True, size=13)
 
     lists = wb.create_sheet("_lists")
@@ -158,7 +160,7 @@ def template(fw: Framework, lang: str = "vi", codes: set[str] | None = None,
             continue
         first = next_row
         for level in comp.rule.levels:
-            lists.cell(next_row, 1, level.label_vi if lang == "vi" else level.label_en)
+            lists.cell(next_row, 1, neutralise(level.label_vi if lang == "vi" else level.label_en))
             lists.cell(next_row, 2, level.share)
             next_row += 1
         list_ranges[comp.code] = f"'_lists'!$A${first}:$B${next_row - 1}"
@@ -179,16 +181,14 @@ def template(fw: Framework, lang: str = "vi", codes: set[str] | None = None,
         for row, comp in enumerate(comps, start=3):
             old = (stored or {}).get(comp.code)
             mark = "" if comp.provenance.is_official else t("common.provisional", lang)
-            ws.cell(row, 1, comp.code)
+            ws.cell(row, 1, comp.code).number_format = "@"  # a text cell: 1.10 stays 1.10
             ws.cell(row, 2, neutralise(comp.name(lang))).alignment = Alignment(wrap_text=True, vertical="top")
             ws.cell(row, 3, comp.max_points)
             ws.cell(row, 4, mark)
-            ws.cell(row, 5, _how_to_answer(comp, lang)).alignment = Alignment(wrap_text=True, vertical="top")
+            how = ws.cell(row, 5, neutralise(_how_to_answer(comp, lang)))
+            how.alignment = Alignment(wrap_text=True, vertical="top")
             if old is not None:
-                value = old.value
-                if isinstance(value, dict | list):
-                    value = json.dumps(value, ensure_ascii=False)
-                ws.cell(row, 6, neutralise(value))
+                ws.cell(row, 6, neutralise(value_label(comp, old.value, lang)))
                 ws.cell(row, 8, neutralise(old.evidence))
                 ws.cell(row, 9, neutralise(old.note))
             formula = _points_formula(comp, row, list_ranges)
@@ -220,7 +220,7 @@ def _add_validation(ws, comp: Component, cell: str, lists: dict[str, str], yes_n
                             allow_blank=True)
     else:
         return
-    dv.error = t("excel.validation_error", lang, how=_how_to_answer(comp, lang))[:255]  # Excel's limit
+    dv.error = safe_text(t("excel.validation_error", lang, how=_how_to_answer(comp, lang)))[:255]  # Excel's limit
     dv.showErrorMessage = True
     ws.add_data_validation(dv)
     dv.add(cell)
@@ -234,6 +234,7 @@ class _Row:
     sheet: str
     row: int
     cells: dict[str, Any]
+    code_cell: str = ""  # where the code is, e.g. A7 (spreadsheets only)
 
 
 def _is_formula(value: Any) -> bool:
@@ -256,13 +257,13 @@ def _xlsx_rows(data: bytes, name: str) -> tuple[list[_Row], list[ImportProblem]]
         for ws in wb.worksheets:
             if ws.sheet_state != "visible":
                 continue
-            header_row, names = None, []
-            for values in limits.sheet_rows(ws, name, min_row=1, max_row=5):
-                header_row = (header_row or 0) + 1
+            header_row, names = 0, []
+            # The last row of the first five holding 'code': an export has a row of labels ("Code" in English)
+            # above the row of keys.
+            for r, values in enumerate(limits.sheet_rows(ws, name, min_row=1, max_row=5), start=1):
                 keys = [str(v).strip().lower() if v is not None else "" for v in values]
                 if "code" in keys:
-                    names = keys
-                    break
+                    header_row, names = r, keys
             if not names:
                 continue  # the guide or a sheet of the user's own: not data
             data_sheets += 1
@@ -279,7 +280,7 @@ def _xlsx_rows(data: bytes, name: str) -> tuple[list[_Row], list[ImportProblem]]
                     problems.append(_problem(name, "formula", sheet=ws.title, row=r, code=str(cells.get("code") or ""),
                                              cell=f"{col}{r}", column=key, formula=repr(str(v)[:40])))
                 if not formulas:
-                    rows.append(_Row(ws.title, r, cells))
+                    rows.append(_Row(ws.title, r, cells, f"{get_column_letter(names.index('code') + 1)}{r}"))
     finally:
         wb.close()
     if not data_sheets and not problems:
@@ -311,10 +312,51 @@ def _from_limit(p: limits.LimitProblem, sheet: str = "", code: str = "") -> Impo
                          message_vi=p.detail("vi"))
 
 
+def _unquoted(value: Any) -> Any:
+    """Text as typed before an export kept it from running as a formula ('=x back to =x): a re-upload of a
+    download gives the same answers."""
+    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_START):
+        return value[1:]
+    return value
+
+
+def _codes_equal_to(fw: Framework, number: float) -> list[str]:
+    found = []
+    for code in fw.component_by_code:
+        try:
+            if float(code) == number:
+                found.append(code)
+        except ValueError:
+            continue
+    return found
+
+
+def _code_text(fw: Framework, raw: Any) -> str | None:
+    """A component code as text. A spreadsheet may have stored a typed code as a number (1.10 becomes 1.1):
+    a number equal to exactly one code is that code; equal to several (1.1 and 1.10) it is ambiguous (None)."""
+    if is_blank(raw):
+        return ""
+    if isinstance(raw, int | float) and not isinstance(raw, bool):
+        found = _codes_equal_to(fw, float(raw))
+        if len(found) > 1:
+            return None
+        return found[0] if found else f"{raw:g}"
+    return str(raw).strip()
+
+
+def read_answer_file(fw: Framework, path: str | Path) -> dict[str, Response]:
+    """``read_upload`` of a file on disk (the CLI's ``score --input``)."""
+    path = Path(path)
+    return read_upload(fw, read_bytes(path), path.name)
+
+
 def read_upload(fw: Framework, data: bytes, name: str) -> dict[str, Response]:
     """Responses from an uploaded .xlsx, .csv or .json, or ImportRefused listing every problem.
 
-    Rows whose value, points, evidence and note are all blank are skipped (an unfilled template row).
+    The one reader of answer files: the Self-assessment and Import/export pages (through Store.import_file)
+    and the CLI read with it. Values are read through each rule (a level's key or label, có/không, …).
+    Rows whose value, points, evidence and note are all blank are skipped (an unfilled template row or a
+    component never answered in a downloaded assessment).
     """
     if not data:
         raise ImportRefused([_problem(name, "empty")])
@@ -332,7 +374,12 @@ def read_upload(fw: Framework, data: bytes, name: str) -> dict[str, Response]:
     for row in rows:
         where = {"sheet": row.sheet, "row": row.row}
         c = row.cells
-        code = "" if is_blank(c.get("code")) else str(c["code"]).strip()
+        code = _code_text(fw, c.get("code"))
+        if code is None:
+            problems.append(_problem(name, "files.err_ambiguous_code", cell=row.code_cell or "code",
+                                     number=f"{c['code']:g}", codes=", ".join(_codes_equal_to(fw, c["code"])),
+                                     **where))
+            continue
         comp = fw.component_by_code.get(code)
         if not code:
             problems.append(_problem(name, "no_code", **where))
@@ -350,7 +397,7 @@ def read_upload(fw: Framework, data: bytes, name: str) -> dict[str, Response]:
                 problems.append(_problem(name, "duplicate", code=code, first_row=seen.row, **where))
             continue
         first_seen[code] = row
-        value = None if is_blank(c.get("value")) else c.get("value")
+        value = None if is_blank(c.get("value")) else _unquoted(c.get("value"))
         points = None if is_blank(c.get("points")) else c.get("points")
         if isinstance(value, str):
             value = value.strip()
@@ -366,6 +413,10 @@ def read_upload(fw: Framework, data: bytes, name: str) -> dict[str, Response]:
             if value is not None:
                 points_from_value(comp, value)
                 points = None
+                if comp.rule.type == "levels":  # a label (Đạt một nửa) is stored as its key (half)
+                    value = find_level(comp, value).key
+                elif comp.rule.type == "stepped" and isinstance(value, int | float) and not isinstance(value, bool):
+                    value = f"{float(value):g}"  # a count as the form stores it: 3 → "3"
             elif points is not None:
                 points = check_points(comp, points)
         except InputError as exc:
@@ -375,70 +426,8 @@ def read_upload(fw: Framework, data: bytes, name: str) -> dict[str, Response]:
         if too_long:
             problems += [_from_limit(p, row.sheet, code) for p in too_long]
             continue
-        responses[code] = Response(code, value=value, points=points,
-                                   evidence="" if is_blank(c.get("evidence")) else str(c["evidence"]).strip(),
-                                   note="" if is_blank(c.get("note")) else str(c["note"]).strip())
+        evidence, note = ("" if is_blank(c.get(k)) else _unquoted(str(c[k]).strip()) for k in ("evidence", "note"))
+        responses[code] = Response(code, value=value, points=points, evidence=evidence, note=note)
     if problems:
         raise ImportRefused(problems)
     return responses
-
-
-# --- Export -------------------------------------------------------------------------------------------
-
-EXPORT_COLUMNS = ("code", "main_index", "name", "provenance", "max_points", "value", "points", "appraisal_points",
-                  "difference", "status", "evidence", "links", "note", "updated_by", "updated_at", "version")
-
-
-def export_rows(fw: Framework, stored: Mapping[str, Any], lang: str = "vi") -> list[dict[str, Any]]:
-    """One row per component (answered or not), neutralised for spreadsheets."""
-    rows = []
-    for comp in fw.components:
-        r = stored.get(comp.code)
-        value = r.value if r else None
-        if isinstance(value, dict | list):
-            value = json.dumps(value, ensure_ascii=False)
-        row = {
-            "code": comp.code, "main_index": comp.main_code, "name": comp.name(lang),
-            "provenance": "" if comp.provenance.is_official else t("common.provisional", lang),
-            "max_points": comp.max_points, "value": value,
-            "points": r.points if r else None,
-            "appraisal_points": r.appraisal_points if r else None,
-            "difference": r.appraisal_difference if r else None,
-            "status": t(f"storage.status_{r.status if r else 'not_started'}", lang),
-            "evidence": r.evidence if r else "", "links": r.links if r else "", "note": r.note if r else "",
-            "updated_by": r.updated_by if r else "",
-            "updated_at": r.updated_at.strftime("%Y-%m-%d %H:%M") if r and r.updated_at else "",
-            "version": r.version if r else 0,
-        }
-        rows.append({k: neutralise(v) for k, v in row.items()})
-    return rows
-
-
-def export_xlsx(fw: Framework, stored: Mapping[str, Any], lang: str = "vi", title: str = "") -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = t("excel.export_sheet", lang)[:31]
-    ws.append([t(f"excel.col_{k}", lang) for k in EXPORT_COLUMNS])
-    for cell in ws[1]:
-        cell.font, cell.fill = Font(bold=True), HEADER_FILL
-    ws.append(list(EXPORT_COLUMNS))
-    for row in export_rows(fw, stored, lang):
-        ws.append([row[k] for k in EXPORT_COLUMNS])
-    ws.freeze_panes = "B3"
-    for col, width in zip("ABCDEFGHIJKLMNOP", (8, 6, 60, 10, 8, 20, 8, 10, 10, 22, 40, 30, 30, 14, 16, 6)):
-        ws.column_dimensions[col].width = width
-    if title:
-        wb.properties.title = title
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
-
-
-def export_csv(fw: Framework, stored: Mapping[str, Any], lang: str = "vi") -> bytes:
-    """UTF-8 with a BOM so that Excel shows the Vietnamese letters; keys as the header row."""
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=EXPORT_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    for row in export_rows(fw, stored, lang):
-        writer.writerow({k: "" if v is None else v for k, v in row.items()})
-    return ("\ufeff" + buf.getvalue()).encode("utf-8")

@@ -1,21 +1,20 @@
-"""Read self-assessment inputs from CSV, Excel or JSON files (the CLI's and the app's file formats).
+"""Rows of CSV, Excel or JSON files, and main-index values from a file.
 
-A file has a column ``code`` and either ``value`` (read through the component's rule) or ``points``
-(points given directly); ``evidence`` and ``note`` are optional. Reading is all-or-nothing: every
-problem is collected with its file, row and component, and nothing is returned unless all rows are good.
+``read_rows`` parses a file into rows; the answers in them are read by ``dti.io.excel.read_upload``, the one
+reader of answer files (pages and CLI). A file has a column ``code`` and either ``value`` (read through the
+component's rule) or ``points`` (points given directly); ``evidence`` and ``note`` are optional.
 """
 
 from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from dti.framework.model import Framework
 from dti.io import limits
-from dti.scoring.engine import InputProblem, InputProblems, Response, component_scores
+from dti.scoring.engine import InputProblem, InputProblems
 
 MAX_INPUT_BYTES = 10 * 1024 * 1024
 KNOWN_COLUMNS = {"code", "value", "points", "evidence", "note", "name", "name_vi", "name_en", "max_points", "status"}
@@ -111,68 +110,7 @@ def _blank(v: Any) -> bool:
     return v is None or (isinstance(v, float) and math.isnan(v)) or (isinstance(v, str) and not v.strip())
 
 
-def responses_from_rows(fw: Framework, rows: Iterable[dict[str, Any]], name: str,
-                        first_row: int = 2) -> dict[str, Response]:
-    """Turn rows into responses and check each through its rule; raise InputProblems listing them all."""
-    rows = list(rows)
-    problems: list[InputProblem] = []
-    if not rows:
-        raise InputProblems([InputProblem("", "has no rows; add one row per component with code and value",
-                                          file=name, message_vi="không có dòng nào; hãy thêm mỗi chỉ số thành "
-                                                                "phần một dòng với code và value")])
-    columns = set().union(*(r.keys() for r in rows))
-    if "code" not in columns or not ({"value", "points"} & columns):
-        raise InputProblems([InputProblem("", f"needs columns 'code' and 'value' (or 'points'); it has "
-                                          f"{sorted(c for c in columns if c)}", file=name,
-                                          message_vi="cần các cột 'code' và 'value' (hoặc 'points'); tệp có "
-                                                     f"{sorted(c for c in columns if c)}")])
-    responses: dict[str, Response] = {}
-    rows_of: dict[str, int] = {}
-    for i, row in enumerate(rows, start=first_row):
-        code = "" if _blank(row.get("code")) else str(row["code"]).strip()
-        if not code:
-            problems.append(InputProblem("?", "has no code; write the component code, e.g. 1.1", row=i, file=name,
-                                         message_vi="thiếu mã; hãy ghi mã chỉ số thành phần, ví dụ 1.1"))
-            continue
-        if code not in fw.component_by_code:
-            problems.append(InputProblem(code, f"is not a component of {fw.id}; check the code", row=i, file=name,
-                                         message_vi=f"không phải chỉ số thành phần của {fw.id}; hãy kiểm tra mã"))
-            continue
-        if code in responses:
-            problems.append(InputProblem(code, f"appears again (first on row {rows_of[code]}); keep one row",
-                                         row=i, file=name, message_vi=f"bị lặp lại (lần đầu ở dòng {rows_of[code]}); "
-                                                                      "hãy giữ một dòng"))
-            continue
-        value = None if _blank(row.get("value")) else row.get("value")
-        raw_points = None if _blank(row.get("points")) else row.get("points")
-        too_long = limits.text_problems(code, row, name, i)
-        if too_long:
-            problems += [InputProblem(code, p.en, row=i, file=name, message_vi=p.vi) for p in too_long]
-            continue
-        responses[code] = Response(code, value=value, points=raw_points,
-                                   evidence="" if _blank(row.get("evidence")) else str(row["evidence"]),
-                                   note="" if _blank(row.get("note")) else str(row["note"]))
-        rows_of[code] = i
-    try:
-        component_scores(fw, responses)
-    except InputProblems as exc:
-        problems += [InputProblem(p.code, p.message, row=rows_of.get(p.code), file=name, message_vi=p.message_vi)
-                     for p in exc.problems]
-    if problems:
-        raise InputProblems(problems)
-    return responses
-
-
-def read_responses(fw: Framework, path: str | Path) -> dict[str, Response]:
-    path = Path(path)
-    return responses_from_bytes(fw, _read_bytes(path), path.name)
-
-
-def responses_from_bytes(fw: Framework, data: bytes, name: str) -> dict[str, Response]:
-    return responses_from_rows(fw, read_rows(data, name), name)
-
-
-def _read_bytes(path: Path) -> bytes:
+def read_bytes(path: Path) -> bytes:
     try:
         return limits.read_file(path, MAX_INPUT_BYTES)  # a regular file within the limit (not /dev/zero)
     except limits.FileRefused as exc:
@@ -183,7 +121,7 @@ def read_main_values(fw: Framework, path: str | Path) -> dict[str, float]:
     """A CSV ``code,value`` of main-index values 0..1."""
     path = Path(path)
     name = path.name
-    rows = read_rows(_read_bytes(path), name)
+    rows = read_rows(read_bytes(path), name)
     problems: list[InputProblem] = []
     values: dict[str, float] = {}
     for i, row in enumerate(rows, start=2):
@@ -212,17 +150,3 @@ def read_main_values(fw: Framework, path: str | Path) -> dict[str, float]:
     if problems:
         raise InputProblems(problems)
     return values
-
-
-def responses_to_rows(fw: Framework, responses: dict[str, Response]) -> list[dict[str, Any]]:
-    """The inverse of ``responses_from_rows``: one row per component of the framework, in order."""
-    rows = []
-    for comp in fw.components:
-        r = responses.get(comp.code)
-        value = r.value if r else None
-        if isinstance(value, (dict, list)):
-            value = json.dumps(value, ensure_ascii=False)
-        rows.append({"code": comp.code, "name_vi": comp.name_vi, "value": "" if value is None else value,
-                     "points": "" if (r is None or r.points is None) else r.points,
-                     "evidence": r.evidence if r else "", "note": r.note if r else ""})
-    return rows

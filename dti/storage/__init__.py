@@ -6,8 +6,10 @@ from dti.storage.repo import (
     AgencyProgress,
     AssessmentInfo,
     ConflictError,
+    ImportPlan,
     PeriodExists,
     PermissionDenied,
+    ReplaceNotConfirmed,
     StorageError,
     Store,
     StoredResponse,
@@ -15,5 +17,6 @@ from dti.storage.repo import (
     previous_period,
 )
 
-__all__ = ["Actor", "AgencyProgress", "AssessmentInfo", "ConflictError", "PeriodExists", "PermissionDenied",
-           "StorageError", "StorageUnavailable", "Store", "StoredResponse", "next_period", "previous_period"]
+__all__ = ["Actor", "AgencyProgress", "AssessmentInfo", "ConflictError", "ImportPlan", "PeriodExists",
+           "PermissionDenied", "ReplaceNotConfirmed", "StorageError", "StorageUnavailable", "Store", "StoredResponse",
+           "next_period", "previous_period"]

@@ -54,6 +54,26 @@ class PeriodExists(StorageError):
 
 
 @dataclass(frozen=True)
+class ImportPlan:
+    """What an import changes: components answered for the first time, stored answers replaced, and stored
+    answers cleared (only when the file replaces the assessment)."""
+
+    added: tuple[str, ...] = ()
+    replaced: tuple[str, ...] = ()
+    cleared: tuple[str, ...] = ()
+
+
+class ReplaceNotConfirmed(StorageError):
+    """A replacing import needs the user's confirmation of exactly this plan; nothing was written."""
+
+    def __init__(self, plan: ImportPlan):
+        self.plan = plan
+        # The UI says it with files.plan_changed (ui.state.import_answers).
+        super().__init__(f"replacing the assessment changes {len(plan.replaced)} stored answers and clears "
+                         f"{len(plan.cleared)}; confirm this plan first (nothing was written)")
+
+
+@dataclass(frozen=True)
 class StoredResponse:
     code: str
     value: Any
@@ -548,58 +568,93 @@ class Store:
             self._log(s, assessment_id, code, "appraisal", diff, actor, now, current.version)
         return self.stored_response(assessment_id, code)
 
-    def import_responses(self, actor: Actor, assessment_id: int, responses: Mapping[str, Response],
-                         source: str = "", replace: bool = False) -> int:
-        """Write already-checked responses in one transaction: all of them or, on any refusal, none.
+    def _import_changes(self, s: Session, actor: Actor, assessment_id: int, responses: Mapping[str, Response],
+                        replace: bool) -> tuple[dict[str, ResponseRecord], dict[str, tuple[dict, dict]], ImportPlan]:
+        """What an import would write: code → (new fields, diff) for every component that changes, and its plan.
 
-        An agency may import only its own components; every other code is listed in one PermissionDenied.
-        A response without a value or points (evidence or a note only) keeps the stored value: a blank cell
-        in a file never erases an answer, unless ``replace``: then every other stored answer this actor may
-        edit is cleared too (the file becomes the assessment). Returns how many components changed.
+        Raises PermissionDenied listing every code of the file the actor may not edit. A component whose
+        fields would not change (a blank row for a component never saved) is not written at all.
         """
+        # Cleaned and capped here, so the plan shown before a replace and the write that follows agree.
         responses = {code: Response(code, clean_value(r.value), r.points, clean_text(r.evidence), clean_text(r.note))
                      for code, r in responses.items()}
         for code, r in responses.items():
             _check_texts(code, {"value": r.value, "evidence": r.evidence, "note": r.note})
         fw = self.framework_of(assessment_id)
+        file_codes = list(responses)
         points = {code: (check_points(fw.component_by_code[code], r.points) if r.points is not None
                          else self._points(fw, code, r.value)) for code, r in responses.items()}
+        refused = []
+        for code in responses:
+            try:
+                self._check_can_edit(s, actor, assessment_id, code)
+            except PermissionDenied:
+                refused.append(code)
+        if refused:
+            raise PermissionDenied(actor, ", ".join(sorted(refused, key=_order)),
+                                   "not assigned to your agency; nothing was imported")
+        existing = {r.component_code: r for r in s.scalars(select(ResponseRecord).where(
+            ResponseRecord.assessment_id == assessment_id))}
+        if replace:
+            # An agency clears only its own components; the coordinator every stored one.
+            own = set(existing) if actor.role == "coordinator" else self.components_of(assessment_id,
+                                                                                       actor.agency_id)
+            responses = {**{c: Response(c, None) for c in own if c in existing and c not in responses},
+                         **responses}
+            points |= {c: None for c in responses if c not in points}
+        changes: dict[str, tuple[dict, dict]] = {}
+        for code, r in responses.items():
+            new = {"evidence": r.evidence, "note": r.note}
+            if r.is_answered or replace:
+                new |= {"value": None if r.points is not None else r.value, "points": points[code]}
+            rec = existing.get(code)
+            before = {"value": None, "points": None, "evidence": "", "note": ""} if rec is None else \
+                {k: getattr(rec, k) for k in new}
+            diff = {k: [before[k], v] for k, v in new.items() if before[k] != v}
+            if diff:
+                changes[code] = (new, diff)
+        held = {c for c, rec in existing.items() if rec.value is not None or rec.points is not None
+                or rec.evidence or rec.note}
+        in_file = set(file_codes)
+        plan = ImportPlan(added=tuple(sorted((c for c in changes if c not in held), key=_order)),
+                          replaced=tuple(sorted((c for c in changes if c in held and c in in_file), key=_order)),
+                          cleared=tuple(sorted((c for c in changes if c in held and c not in in_file), key=_order)))
+        return existing, changes, plan
+
+    def import_plan(self, actor: Actor, assessment_id: int, responses: Mapping[str, Response],
+                    replace: bool = False) -> ImportPlan:
+        """What ``import_responses`` would change, without writing: shown to the user before a replace."""
+        with self._session() as s:
+            return self._import_changes(s, actor, assessment_id, responses, replace)[2]
+
+    def import_responses(self, actor: Actor, assessment_id: int, responses: Mapping[str, Response],
+                         source: str = "", replace: bool = False, confirmed: ImportPlan | None = None) -> int:
+        """Write already-checked responses in one transaction: all of them or, on any refusal, none.
+
+        An agency may import only its own components; every other code is listed in one PermissionDenied.
+        By default the file is merged: a response without a value or points (evidence or a note only) keeps
+        the stored value, and components not in the file are untouched. With ``replace`` every other stored
+        answer this actor may edit is cleared too (the file becomes the assessment); that erases answers, so it
+        needs ``confirmed``: the ``import_plan`` the user saw. If the plan differs now (someone saved
+        meanwhile), nothing is written and ReplaceNotConfirmed carries the current plan. Returns how many
+        components changed.
+        """
         changed = 0
         with self._session.begin() as s:
-            refused = []
-            for code in responses:
-                try:
-                    self._check_can_edit(s, actor, assessment_id, code)
-                except PermissionDenied:
-                    refused.append(code)
-            if refused:
-                raise PermissionDenied(actor, ", ".join(sorted(refused, key=_order)),
-                                       "not assigned to your agency; nothing was imported")
-            existing = {r.component_code: r for r in s.scalars(select(ResponseRecord).where(
-                ResponseRecord.assessment_id == assessment_id))}
+            existing, changes, plan = self._import_changes(s, actor, assessment_id, responses, replace)
+            if replace and confirmed != plan:
+                raise ReplaceNotConfirmed(plan)
             now = _now()
-            if replace:
-                own = set(existing) if actor.role == "coordinator" else self.components_of(assessment_id,
-                                                                                           actor.agency_id)
-                responses = {**{c: Response(c, None) for c in own if c in existing and c not in responses},
-                             **responses}
-                points |= {c: None for c in responses if c not in points}
-            for code, r in responses.items():
-                new = {"evidence": r.evidence, "note": r.note}
-                if r.is_answered or replace:
-                    new |= {"value": None if r.points is not None else r.value, "points": points[code]}
+            for code, (new, diff) in changes.items():
                 rec = existing.get(code)
                 if rec is None:
                     rec = ResponseRecord(assessment_id=assessment_id, component_code=code, value=None, points=None,
                                          evidence="", links="", note="", status="not_started", appraisal_note="",
                                          version=0)
                     s.add(rec)
-                diff = {k: [getattr(rec, k), v] for k, v in new.items() if getattr(rec, k) != v}
-                if not diff:
-                    continue
                 for k, v in new.items():
                     setattr(rec, k, v)
-                if rec.status == "not_started" and points[code] is not None:
+                if rec.status == "not_started" and new.get("points") is not None:
                     diff["status"] = [rec.status, "in_progress"]
                     rec.status = "in_progress"
                 rec.version += 1
@@ -610,16 +665,19 @@ class Store:
                 changed += 1
         return changed
 
-    def import_file(self, actor: Actor, assessment_id: int, data: bytes, name: str) -> int:
-        """Check an uploaded .xlsx/.csv/.json completely, then write it in one transaction.
+    def import_file(self, actor: Actor, assessment_id: int, data: bytes, name: str, replace: bool = False,
+                    confirmed: ImportPlan | None = None) -> int:
+        """Check an uploaded .xlsx/.csv/.json completely (``dti.io.excel.read_upload``, the one reader of answer
+        files), then write it in one transaction, merged unless ``replace`` (see ``import_responses``).
 
-        Raises ImportRefused (every problem with sheet, row, component and fix) or PermissionDenied; in both
-        cases nothing is written.
+        Raises ImportRefused (every problem with sheet, row, component and fix), PermissionDenied or
+        ReplaceNotConfirmed; in all cases nothing is written.
         """
         from dti.io.excel import read_upload  # openpyxl is loaded only when a file is imported
 
         fw = self.framework_of(assessment_id)
-        return self.import_responses(actor, assessment_id, read_upload(fw, data, name), source=name)
+        return self.import_responses(actor, assessment_id, read_upload(fw, data, name), source=name,
+                                     replace=replace, confirmed=confirmed)
 
     def _log(self, s: Session, assessment_id: int, code: str, action: str, diff: dict, actor: Actor,
              at: datetime, version: int) -> None:

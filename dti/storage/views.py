@@ -7,7 +7,9 @@ from typing import Any
 import plotly.graph_objects as go
 
 from dti.framework.model import Framework
-from dti.i18n import fmt_number, t
+from dti.i18n import fmt_number, fmt_points, t
+from dti.io.export import fmt_time, value_label
+from dti.storage.models import STATUSES
 from dti.storage.repo import Actor, PeriodComparison, Store
 
 
@@ -75,14 +77,42 @@ def comparison_figure(fw: Framework, cmp: PeriodComparison, lang: str) -> go.Fig
 
 
 def history_rows(store: Store, assessment_id: int, lang: str, limit: int = 300) -> list[dict[str, Any]]:
-    """The latest changes first: when, who, component, what (field: before → after)."""
+    """The latest changes first: when (local time), who, component, what (field: before → after), with labels
+    (``Một nửa``, ``Hoàn thành``), not the keys stored."""
+    fw = store.framework_of(assessment_id)
     rows = []
     for h in reversed(store.history(assessment_id)[-limit:]):
-        what = "; ".join(f"{field}: {_brief(change[0])} → {_brief(change[1])}" for field, change in h.changes.items())
-        rows.append({t("coordinator.when", lang): h.at.strftime("%Y-%m-%d %H:%M"), t("coordinator.who", lang): h.actor,
-                     t("excel.col_code", lang): h.component_code, t("coordinator.action", lang): h.action,
+        comp = fw.component_by_code.get(h.component_code)
+        what = "; ".join(f"{_field_label(field, lang)}: {_brief(_shown(comp, field, change[0], lang))} → "
+                         f"{_brief(_shown(comp, field, change[1], lang))}" for field, change in h.changes.items())
+        action = f"files.action_{h.action}"
+        rows.append({t("coordinator.when", lang): fmt_time(h.at, lang), t("coordinator.who", lang): h.actor,
+                     t("excel.col_code", lang): h.component_code,
+                     t("coordinator.action", lang): t(action, lang) if action in _ACTIONS else h.action,
                      t("coordinator.what", lang): what})
     return rows
+
+
+_ACTIONS = {f"files.action_{a}" for a in ("save", "import", "appraisal", "copy")}
+_FIELDS = {"value", "points", "evidence", "links", "note", "status", "appraisal_points"}
+
+
+def _field_label(field: str, lang: str) -> str:
+    if field in _FIELDS:
+        return t(f"excel.col_{field}", lang)
+    return t(f"files.field_{field}", lang) if field in ("appraisal_note", "source", "from") else field
+
+
+def _shown(comp, field: str, value: Any, lang: str) -> Any:
+    if value is None or value == "":
+        return value
+    if field == "value" and comp is not None:
+        return value_label(comp, value, lang)
+    if field == "status" and value in STATUSES:
+        return t(f"storage.status_{value}", lang)
+    if field in ("points", "appraisal_points") and isinstance(value, int | float):
+        return fmt_points(value, lang)
+    return value
 
 
 def _brief(value: Any) -> str:

@@ -402,8 +402,10 @@ def test_control_characters_in_a_catalogues_titles_still_give_every_workbook(tmp
     path = tmp_path / "all-rules.yaml"
     path.write_text(text, encoding="utf-8")
     fw = load_framework_file(path)
-    assert "\x07" in fw.title_vi and "\x1b" in fw.component_by_code["1.1"].name_vi
-    stored = {"1.1": SimpleNamespace(value="half", points=5.0, evidence="e", note="", status="done")}
+    # Loading the edition already removes them (dti.text.clean_text); the evidence below still carries some, for
+    # the writers' own removal.
+    assert fw.title_vi == "Bộ thử mọi loại quy tắc" and "\x1b" not in fw.component_by_code["1.1"].name_vi
+    stored = {"1.1": SimpleNamespace(value="half", points=5.0, evidence="e\x07\x1b[31m", note="\x08", status="done")}
     responses = {"1.1": Response("1.1", "half")}
     books = [excel.template(fw, stored=stored), excel.template(fw, "en"),
              export.answers_xlsx(fw, stored, export.ExportContext(2026, 4)),

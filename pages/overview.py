@@ -23,7 +23,8 @@ if result.is_complete:
 else:
     st.info(t("common.conservative", lang))
 if stale := state.get_unreadable():  # answers the edition's changed rules no longer read: kept, not scored
-    st.warning(t("security.unreadable_summary", lang, n=len(stale), codes=", ".join(sorted(stale, key=lambda c: [int(x) for x in c.split(".") if x.isdigit()]))))
+    codes = sorted(stale, key=lambda c: [int(x) for x in c.split(".") if x.isdigit()])
+    st.warning(t("security.unreadable_summary", lang, n=len(stale), codes=", ".join(codes)))
 
 st.subheader(t("overview.pillars", lang))
 for col, pillar in zip(st.columns(len(fw.pillars)), fw.pillars):

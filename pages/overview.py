@@ -22,6 +22,9 @@ if result.is_complete:
     st.success(t("common.complete", lang))
 else:
     st.info(t("common.conservative", lang))
+if stale := state.get_unreadable():  # answers the edition's changed rules no longer read: kept, not scored
+    codes = sorted(stale, key=lambda c: [int(x) for x in c.split(".") if x.isdigit()])
+    st.warning(t("security.unreadable_summary", lang, n=len(stale), codes=", ".join(codes)))
 
 st.subheader(t("overview.pillars", lang))
 for col, pillar in zip(st.columns(len(fw.pillars)), fw.pillars):

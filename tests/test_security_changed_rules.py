@@ -75,3 +75,8 @@ def test_assessment_page_shows_the_stale_answer_with_its_reason(changed):
     flagged = [w for w in warnings if "1.1" in w and "full" in w]
     assert flagged, warnings
     assert "nhập lại" in flagged[0]
+
+
+def test_overview_says_how_many_answers_to_enter_again(changed):
+    at = open_page("overview")
+    assert any("2 câu trả lời đã lưu không còn đọc được" in w.value and "1.1, 1.2" in w.value for w in at.warning)

@@ -228,6 +228,9 @@ class Store:
         self._load_framework = frameworks
         self._frameworks: dict[str, Framework] = {}
         self._editions: dict[int, str] = {}  # assessment id → edition id (never changes)
+        # Whether a stored answer reads under an edition's rule, per edition object: asked on every read of an
+        # assessment, and an answer and a loaded edition never change (a changed file is a new object).
+        self._readings: dict[str, tuple[Framework, dict[tuple, UnreadableAnswer | None]]] = {}
 
     @classmethod
     def open(cls, url: str | None = None, **kw) -> Store:
@@ -440,13 +443,23 @@ class Store:
         """
         fw = self.framework_of(assessment_id)
         return {code: r.to_response() for code, r in self.stored(assessment_id).items()
-                if r.is_answered and _unreadable(fw, r) is None}
+                if r.is_answered and self._reading(fw, r) is None}
 
     def unreadable(self, assessment_id: int) -> dict[str, UnreadableAnswer]:
         """Stored answers that no longer read under the edition's current rules, with the reason."""
         fw = self.framework_of(assessment_id)
-        found = {code: _unreadable(fw, r) for code, r in self.stored(assessment_id).items() if r.is_answered}
+        found = {code: self._reading(fw, r) for code, r in self.stored(assessment_id).items() if r.is_answered}
         return {code: problem for code, problem in found.items() if problem is not None}
+
+    def _reading(self, fw: Framework, r: StoredResponse) -> UnreadableAnswer | None:
+        cached_fw, readings = self._readings.get(fw.id, (None, {}))
+        if cached_fw is not fw or len(readings) > 100_000:
+            readings = {}
+            self._readings[fw.id] = (fw, readings)
+        key = (r.code, repr(r.value), r.points)
+        if key not in readings:
+            readings[key] = _unreadable(fw, r)
+        return readings[key]
 
     def result(self, assessment_id: int) -> Result:
         fw = self.framework_of(assessment_id)

@@ -169,3 +169,18 @@ def test_a_list_of_numbers_in_a_note_is_text_not_a_long_number(store, period):
     note = ", ".join(str(1000 + i) for i in range(20))  # 80 digits, spaces between
     assert store.import_file(actor, assessment_id, f"code,value,note\n1.2,1/2,\"{note}\"\n".encode(), "ok.csv") == 1
     assert store.stored(assessment_id)["1.2"].note == note
+
+
+@pytest.mark.parametrize("data, message", [
+    (b"code,value\n" + b"1.1,full\n" * 10_001,
+     "rows.csv: has more than 10,000 rows; keep only the data rows (a framework has about a hundred components)"),
+    (b"code,value" + b",x" * 300 + b"\n1.1,full\n",
+     "rows.csv, row 1: has 302 columns, over the limit of 200; use the template's columns"),
+])
+def test_a_csv_over_the_row_or_column_limit_is_refused(store, period, data, message):
+    actor, assessment_id = period
+    before = snapshot(store, assessment_id)
+    with within(), pytest.raises(ImportRefused) as exc:
+        store.import_file(actor, assessment_id, data, "rows.csv")
+    assert snapshot(store, assessment_id) == before
+    assert [p.text("en") for p in exc.value.problems] == [message]

@@ -151,3 +151,12 @@ def test_a_workbook_just_within_every_limit_is_read_in_seconds(fw_all_rules):
     with within(30), pytest.raises(ImportRefused) as exc:
         read_upload(fw_all_rules, data, "big.xlsx")
     assert len(exc.value.problems) == 6500  # read to the end: every unknown code listed
+
+
+def test_a_zip_of_thousands_of_members_is_refused(store, period):
+    buf = BytesIO(raw_xlsx([HEADER, ["1.2", "45/60", "", ""]]))
+    with zipfile.ZipFile(buf, "a", zipfile.ZIP_STORED) as z:
+        for i in range(2500):
+            z.writestr(f"xl/media/m{i}.bin", b"")
+    _, en = refused(store, period, buf.getvalue())
+    assert en == "bom.xlsx: holds 2,506 zipped members, over the limit of 2,000; save the file again from Excel or Word"

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from dti.framework.model import Framework
+from dti.i18n import NumberError, parse_number
 from dti.scoring.engine import InputProblem, InputProblems, Response, component_scores
 
 MAX_INPUT_BYTES = 10 * 1024 * 1024
@@ -182,9 +183,9 @@ def read_main_values(fw: Framework, path: str | Path) -> dict[str, float]:
             continue
         raw = row.get("value")
         try:
-            v = float(str(raw).strip().replace(",", ".")) if not _blank(raw) else None
-        except ValueError:
-            problems.append(InputProblem(code, f"value {raw!r} is not a number; write a value from 0 to 1",
+            v = parse_number(str(raw), high=1.0) if not _blank(raw) else None
+        except NumberError as exc:
+            problems.append(InputProblem(code, f"value {exc.input!r} {exc.reason('en')}; write a value from 0 to 1",
                                          row=i, file=name, kind="main index"))
             continue
         if v is None:

@@ -11,6 +11,7 @@ import math
 from typing import Any
 
 from dti.framework.model import Component
+from dti.i18n import NumberError, parse_number
 
 YES = {"yes", "y", "true", "1", "có", "co", "đạt", "dat", "x"}
 NO = {"no", "n", "false", "0", "không", "khong", "chưa", "chua", "chưa đạt", "không đạt"}
@@ -40,22 +41,22 @@ def _what_vi(what: str) -> str:
     return _WHAT_VI.get(what, what)
 
 
-def _number(value: Any, what: str = "value") -> float:
+def _number(value: Any, what: str = "value", high: float | None = None) -> float:
     if isinstance(value, bool):
         raise InputError(f"{what} {value!r} is not a number; write a number such as 3",
                          f"{_what_vi(what)} {value!r} không phải là số; hãy nhập một số, ví dụ 3")
     if isinstance(value, (int, float)):
         number = float(value)
     else:
-        text = str(value).strip().replace("\u00a0", "").replace(" ", "")
-        # Vietnamese writes 0,75; accept it when there is no other separator.
-        if text.count(",") == 1 and "." not in text:
-            text = text.replace(",", ".")
+        # The one parser of numbers meant for people: 1,5 and 1.5 alike; '1.500' (1500 or 1,5?) is refused.
         try:
-            number = float(text)
-        except ValueError:
-            raise InputError(f"{what} {str(value)!r} is not a number; write a number such as 3",
-                             f"{_what_vi(what)} {str(value)!r} không phải là số; hãy nhập một số, ví dụ 3") from None
+            number = parse_number(str(value), high=high)  # a known top ('1.000' of 10 points) settles 1000 vs 1
+        except NumberError as exc:
+            if exc.key == "malformed":
+                raise InputError(f"{what} {exc.input!r} is not a number; write a number such as 3",
+                                 f"{_what_vi(what)} {exc.input!r} không phải là số; hãy nhập một số, ví dụ 3") from None
+            raise InputError(f"{what} {exc.input!r} {exc.reason('en')}",
+                             f"{_what_vi(what)} {exc.input!r} {exc.reason('vi')}") from None
     if not math.isfinite(number):
         raise InputError(f"{what} {value!r} is not a finite number; write a number such as 3",
                          f"{_what_vi(what)} {value!r} không phải là số hữu hạn; hãy nhập một số, ví dụ 3")
@@ -107,7 +108,7 @@ def points_from_value(component: Component, value: Any) -> float:
 
 
 def check_points(component: Component, value: Any) -> float:
-    points = _number(value, "points")
+    points = _number(value, "points", high=component.max_points)
     if points < 0:
         raise InputError(f"points {points:g} are negative; write points from 0 to {component.max_points:g}",
                          f"điểm {points:g} là số âm; hãy nhập điểm từ 0 đến {component.max_points:g}")

@@ -1,4 +1,4 @@
-"""Small widgets shared by the pages: edition picker, provisional mark, error guard, figures in words."""
+"""Small widgets shared by the pages: edition picker, provisional mark, error guard, figures in words, number field."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from contextlib import contextmanager
 import streamlit as st
 
 from dti.framework.model import Framework, ProvenanceStatus
-from dti.i18n import fmt_number, fmt_points, t
+from dti.i18n import NumberError, fmt_number, fmt_points, parse_number, plain_number, t
 from dti.scoring.engine import Result
 from ui import state
 
@@ -97,3 +97,44 @@ def delta(x: float, lang: str, digits: int = 4) -> dict:
     if round(x, digits) == 0:
         return {"delta": "±" + fmt_number(0.0, lang, digits), "delta_color": "off", "delta_arrow": "off"}
     return {"delta": signed(x, lang, digits)}
+
+
+def number_text(label: str, value: float | None, *, key: str, lang: str, container=None, **kwargs) -> str:
+    """The one input of a number a person types: a text input showing ``value`` in the language's format.
+
+    Not ``st.number_input``: the browser reads '1,5' there as 15. The text shown has no thousands separator
+    (1500, 1,5), so it reads back unchanged; what is typed goes through ``dti.i18n.parse_number`` (directly or
+    through the rules), and the typed text stays in the field whatever it is. ``kwargs`` go to ``st.text_input``.
+    Returns the text in the field.
+    """
+    shown = "" if value is None else plain_number(value, lang)
+    return (container or st).text_input(label, shown, key=key, **kwargs)
+
+
+def read_number(text: str | None, lang: str, *, low: float | None = None, high: float | None = None,
+                integer: bool = False) -> float | None:
+    """The number in a field's text (None when blank); NumberError when malformed, ambiguous or out of range."""
+    if text is None or not str(text).strip():
+        return None
+    value = parse_number(text, lang, low=low, high=high)
+    if integer and value != int(value):
+        raise NumberError(str(text), "not_integer")
+    if (low is not None and value < low) or (high is not None and value > high):
+        raise NumberError(str(text), "out_of_range", low=lambda lg: fmt_points(low, lg),
+                          high=lambda lg: fmt_points(high, lg))
+    return value
+
+
+def number_field(label: str, value: float | None, *, key: str, lang: str, low: float | None = None,
+                 high: float | None = None, integer: bool = False, container=None, **kwargs) -> float | None:
+    """A number field that reads itself: the number typed, or None (blank, or refused with a message at the field).
+
+    A refused text stays in the field with the reason under it; the caller gets None and uses nothing.
+    """
+    box = container or st
+    text = number_text(label, value, key=key, lang=lang, container=box, **kwargs)
+    try:
+        return read_number(text, lang, low=low, high=high, integer=integer)
+    except NumberError as exc:
+        box.error(t("numbers.refused", lang, problem=exc.message(lang)), icon=":material/error:")
+        return None

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+import math
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
+import pandas as pd
 import streamlit as st
 
 from dti.framework.model import Framework, ProvenanceStatus
-from dti.i18n import NumberError, fmt_number, fmt_points, parse_number, plain_number, t
+from dti.i18n import MAX_NUMBER_CHARS, NumberError, fmt_number, fmt_points, parse_number, plain_number, t
 from dti.scoring.engine import Result
 from ui import state
 
@@ -120,8 +122,8 @@ def read_number(text: str | None, lang: str, *, low: float | None = None, high: 
     if integer and value != int(value):
         raise NumberError(str(text), "not_integer")
     if (low is not None and value < low) or (high is not None and value > high):
-        raise NumberError(str(text), "out_of_range", low=lambda lg: fmt_points(low, lg),
-                          high=lambda lg: fmt_points(high, lg))
+        key = "out_of_range" if low is not None and high is not None else "too_small" if low is not None else "too_big"
+        raise NumberError(str(text), key, low=lambda lg: fmt_points(low, lg), high=lambda lg: fmt_points(high, lg))
     return value
 
 
@@ -138,3 +140,44 @@ def number_field(label: str, value: float | None, *, key: str, lang: str, low: f
     except NumberError as exc:
         box.error(t("numbers.refused", lang, problem=exc.message(lang)), icon=":material/error:")
         return None
+
+
+def number_grid(rows: list[dict], *, key: str, lang: str, editable: Mapping[str, tuple[float | None, float | None]],
+                row_label: str, **editor_kwargs) -> list[dict] | None:
+    """An editable table whose ``editable`` columns (name → (low, high)) are number cells read by the one parser.
+
+    The cells are text (a grid's number cell reads '1,5' as 15, and shows 7.5 in Vietnamese): they show the
+    values in the language's format and accept '1,5' and '1.5' alike. Returns the rows with those cells as
+    floats (None when blank), or None when a cell is refused: the message under the table names the row's
+    ``row_label`` (the component), the column and the fix, and the caller uses and saves nothing.
+    Read-only number columns are given by the caller already formatted (``fmt_points``/``fmt_number``).
+    """
+    def cell(value) -> str:
+        return "" if value is None or (isinstance(value, float) and math.isnan(value)) else plain_number(value, lang)
+
+    shown = pd.DataFrame([{k: cell(v) if k in editable else v for k, v in r.items()} for r in rows])
+    config = {col: st.column_config.TextColumn(col, max_chars=MAX_NUMBER_CHARS) for col in editable}
+    config.update(editor_kwargs.pop("column_config", {}))
+    edited = st.data_editor(shown, key=key, column_config=config, **editor_kwargs)
+    parsed, problems = read_number_cells(edited.to_dict("records"), lang=lang, editable=editable, row_label=row_label)
+    if problems:
+        st.error("\n\n".join(problems), icon=":material/error:")
+        return None
+    return parsed
+
+
+def read_number_cells(records: list[dict], *, lang: str, editable: Mapping[str, tuple[float | None, float | None]],
+                      row_label: str) -> tuple[list[dict], list[str]]:
+    """The rows of a number grid with its ``editable`` text cells read as numbers, and one message per refused cell."""
+    parsed, problems = [], []
+    for number, record in enumerate(records, start=1):
+        out = dict(record)
+        for col, (low, high) in editable.items():
+            text = record.get(col)
+            try:
+                out[col] = read_number(None if text is None or pd.isna(text) else str(text), lang, low=low, high=high)
+            except NumberError as exc:
+                problems.append(t("numbers.cell_refused", lang, row=number, what=record.get(row_label), column=col,
+                                  problem=exc.message(lang)))
+        parsed.append(out)
+    return parsed, problems

@@ -143,23 +143,25 @@ def number_field(label: str, value: float | None, *, key: str, lang: str, low: f
 
 
 def number_grid(rows: list[dict], *, key: str, lang: str, editable: Mapping[str, tuple[float | None, float | None]],
-                row_label: str, **editor_kwargs) -> list[dict] | None:
+                row_label: str, labels: Mapping[str, str] | None = None, **editor_kwargs) -> list[dict] | None:
     """An editable table whose ``editable`` columns (name → (low, high)) are number cells read by the one parser.
 
     The cells are text (a grid's number cell reads '1,5' as 15, and shows 7.5 in Vietnamese): they show the
     values in the language's format and accept '1,5' and '1.5' alike. Returns the rows with those cells as
     floats (None when blank), or None when a cell is refused: the message under the table names the row's
-    ``row_label`` (the component), the column and the fix, and the caller uses and saves nothing.
-    Read-only number columns are given by the caller already formatted (``fmt_points``/``fmt_number``).
+    ``row_label`` (the component), the column (its ``labels`` entry) and the fix, and the caller uses and saves
+    nothing. Read-only number columns are given by the caller already formatted (``fmt_points``/``fmt_number``).
     """
     def cell(value) -> str:
         return "" if value is None or (isinstance(value, float) and math.isnan(value)) else plain_number(value, lang)
 
     shown = pd.DataFrame([{k: cell(v) if k in editable else v for k, v in r.items()} for r in rows])
-    config = {col: st.column_config.TextColumn(col, max_chars=MAX_NUMBER_CHARS) for col in editable}
+    labels = dict(labels or {})
+    config = {col: st.column_config.TextColumn(labels.get(col, col), max_chars=MAX_NUMBER_CHARS) for col in editable}
     config.update(editor_kwargs.pop("column_config", {}))
     edited = st.data_editor(shown, key=key, column_config=config, **editor_kwargs)
-    parsed, problems = read_number_cells(edited.to_dict("records"), lang=lang, editable=editable, row_label=row_label)
+    parsed, problems = read_number_cells(edited.to_dict("records"), lang=lang, editable=editable, row_label=row_label,
+                                         labels=labels)
     if problems:
         st.error("\n\n".join(problems), icon=":material/error:")
         return None
@@ -167,7 +169,7 @@ def number_grid(rows: list[dict], *, key: str, lang: str, editable: Mapping[str,
 
 
 def read_number_cells(records: list[dict], *, lang: str, editable: Mapping[str, tuple[float | None, float | None]],
-                      row_label: str) -> tuple[list[dict], list[str]]:
+                      row_label: str, labels: Mapping[str, str] | None = None) -> tuple[list[dict], list[str]]:
     """The rows of a number grid with its ``editable`` text cells read as numbers, and one message per refused cell."""
     parsed, problems = [], []
     for number, record in enumerate(records, start=1):
@@ -177,7 +179,7 @@ def read_number_cells(records: list[dict], *, lang: str, editable: Mapping[str, 
             try:
                 out[col] = read_number(None if text is None or pd.isna(text) else str(text), lang, low=low, high=high)
             except NumberError as exc:
-                problems.append(t("numbers.cell_refused", lang, row=number, what=record.get(row_label), column=col,
-                                  problem=exc.message(lang)))
+                problems.append(t("numbers.cell_refused", lang, row=number, what=record.get(row_label),
+                                  column=(labels or {}).get(col, col), problem=exc.message(lang)))
         parsed.append(out)
     return parsed, problems

@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import yaml
-from babel.numbers import NumberFormatError, format_decimal, parse_decimal
+from babel.numbers import NumberFormatError, format_decimal, get_decimal_symbol, get_group_symbol, parse_decimal
 
 LANGS = ("vi", "en")
 DEFAULT_LANG = "vi"
@@ -66,6 +66,12 @@ def fmt_points(x: float | None, lang: str = DEFAULT_LANG) -> str:
     if round(x, 2) == 0:
         x = 0.0
     return format_decimal(x, "#,##0.##", locale=_locale(lang))
+
+
+def plotly_separators(lang: str = DEFAULT_LANG) -> str:
+    """Plotly's ``separators`` (decimal mark, then thousands mark) of the language's format: ',.' in Vietnamese."""
+    locale = _locale(lang)
+    return get_decimal_symbol(locale) + get_group_symbol(locale)
 
 
 def plain_number(x: float, lang: str = DEFAULT_LANG) -> str:

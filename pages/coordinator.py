@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from dti.decide import charts
 from dti.i18n import fmt_number, fmt_points, t
 from dti.scoring.engine import InputProblems
 from dti.storage import PeriodExists, StorageError, auth, next_period, views
@@ -112,7 +113,7 @@ with periods:
                                    format_func=label.__getitem__)
         cmp = store.compare(before_id, after_id)
         st.metric("DTI", fmt_number(cmp.dti.after, lang), delta=widgets.signed(cmp.dti.delta or 0.0, lang))
-        st.plotly_chart(views.comparison_figure(fw, cmp, lang), width="stretch")
+        st.plotly_chart(charts.localize(views.comparison_figure(fw, cmp, lang), lang), width="stretch")
 
 with appraisal:
     before_appraisal = views.appraisal_rows(fw, store, period.id, lang)

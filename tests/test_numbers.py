@@ -98,3 +98,30 @@ def test_rules_read_text_through_the_same_parser(fw_all_rules):
     assert "1500" in exc.value.text("vi") and "1,5" in exc.value.text("vi")
     with pytest.raises(InputError):
         check_points(direct, "1,2,3")
+
+
+@pytest.mark.parametrize(("lang", "separators"), [("vi", ",."), ("en", ".,")])
+def test_every_chart_uses_the_languages_separators(fw2022, lang, separators):
+    from dti.decide import charts, demo, peers, scenarios
+    from dti.scoring.engine import score
+
+    responses = demo.demo_responses(fw2022)
+    result = score(fw2022, responses)
+    table = peers.load_published()
+    rows = scenarios.compare(fw2022, responses, [scenarios.Scenario("A", {"1.1": 10.0})])
+    figures = [charts.dti_gauge(result, lang), charts.main_index_bars(fw2022, result, lang),
+               charts.radar(fw2022, result, lang), charts.pillar_bars(fw2022, result, lang),
+               charts.compare_bars(fw2022, result, result, lang), scenarios.comparison_figure(fw2022, rows, lang),
+               peers.peer_figure(table, 2022, None, result.dti, "A", lang)]
+    assert [f.layout.separators for f in figures] == [separators] * len(figures)
+    # The scenario chart's hover keeps a d3 number format, which Plotly writes with those separators.
+    assert all("%{y:.4f}" in bar.hovertemplate for bar in figures[-2].data)
+
+
+def test_the_report_chart_uses_the_languages_separators(fw2022):
+    from dti.decide import demo, report
+    from dti.scoring.engine import score
+
+    responses = demo.demo_responses(fw2022)
+    figure = report._figure_html(report.ReportData(fw2022, responses, score(fw2022, responses), lang="vi"))
+    assert '"separators":",."' in figure.replace(" ", "")

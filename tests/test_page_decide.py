@@ -180,7 +180,7 @@ def test_workshop_never_touches_the_real_assessment(database, fw2022):
     at = run("workshop.py")
     assert at.metric[0].value == fmt_number(score(fw2022, demo.demo_responses(fw2022)).dti, "vi")
     assert any("hư cấu" in w or "MINH HỌA" in w for w in texts(at.warning))
-    at.slider(key="workshop_m4").set_value(0.95).run()
+    at.select_slider(key="workshop_m4").set_value(0.95).run()
     at.text_input(key="workshop_gs_dti").input("0,7").run()
     at.button(key="workshop_save_plan").click().run()
     assert not at.exception
@@ -189,7 +189,7 @@ def test_workshop_never_touches_the_real_assessment(database, fw2022):
     assert info is None or database.responses(info.id) == {}
     assert all(not database.responses(a.id) for a in database.assessments())
     at.button(key="workshop_reset").click().run()
-    assert at.slider(key="workshop_m4").value == pytest.approx(round(
+    assert at.select_slider(key="workshop_m4").value == pytest.approx(round(
         score(fw2022, demo.demo_responses(fw2022)).main_indices["4"].value, 2))
 
 
@@ -223,8 +223,8 @@ def test_every_label_is_translated(demo_assessment, page, lang):
 
     at = run(page, lang=lang)
     shown = [str(getattr(e, "value", "")) for e in at.main] + [str(getattr(e, "label", "")) for e in at.main]
-    for kind in ("button", "selectbox", "number_input", "text_input", "radio", "checkbox", "slider", "multiselect",
-                 "expander", "metric"):
+    for kind in ("button", "selectbox", "number_input", "text_input", "radio", "checkbox", "slider", "select_slider",
+                 "multiselect", "expander", "metric"):
         shown += [str(getattr(e, "label", "")) for e in at.get(kind)]
     raw = [s for s in shown if re.fullmatch(r"(decide|scenarios|goalseek|peers|report|workshop|uncertainty)\.\w+", s)]
     assert raw == []

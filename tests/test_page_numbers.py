@@ -95,3 +95,30 @@ def test_scenario_cell_reads_a_vietnamese_decimal(db, fw2022):
 
     at = edit_cell(at, grid, row, "Điểm kịch bản", "1,2,3")
     assert any("dòng" in e.value and "(4.1)" in e.value and "'1,2,3'" in e.value for e in at.error)
+
+
+@pytest.mark.parametrize(("lang", "stop"), [("vi", "0,85"), ("en", "0.85")])
+def test_sliders_show_numbers_in_the_languages_format(db, lang, stop):
+    at = run("whatif.py", lang)
+    slider = at.select_slider(key="w_main_1")
+    assert stop in slider.options and slider.options[0] == ("0,00" if lang == "vi" else "0.00")
+    assert slider.value == 0.0
+    slider.set_value(0.85).run()
+    assert at.select_slider(key="w_main_1").value == 0.85
+    workshop = run("workshop.py", lang)
+    assert stop in workshop.select_slider(key="workshop_m1").options
+
+
+def test_a_saved_value_between_the_stops_stays_exact(db, fw2022):
+    from dti.scoring.engine import Response, score
+    from dti.storage import auth
+
+    period = db.assessment(fw2022.id, 2026, 1)
+    db.save_response(auth.SINGLE_USER, period.id, "2.2", 0, value="most")
+    saved = score(fw2022, {"2.2": Response("2.2", "most")}).main_indices["2"].value
+    assert round(saved, 2) != saved  # 0,0675: between two stops of 0,01
+    at = run("whatif.py")
+    slider = at.select_slider(key="w_main_2")
+    assert slider.value == round(saved, 4)
+    assert "0,0675" in slider.options  # shown with all its decimals, not rounded away
+    assert at.metric[0].delta.startswith("±")  # an untouched slider changes nothing

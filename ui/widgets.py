@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 
 import pandas as pd
@@ -183,3 +183,26 @@ def read_number_cells(records: list[dict], *, lang: str, editable: Mapping[str, 
                                   column=(labels or {}).get(col, col), problem=exc.message(lang)))
         parsed.append(out)
     return parsed, problems
+
+
+def number_slider(label: str, *, low: float, high: float, step: float, key: str, lang: str, keep: Iterable[float] = (),
+                  digits: int | None = None, container=None, **kwargs) -> float:
+    """A slider whose figures are in the language's format (0,85; st.slider only shows 0.85).
+
+    The stops are ``low``..``high`` by ``step``, plus the values in ``keep`` (a saved 0,5815 stays exact, so an
+    untouched slider changes nothing). Figures show ``digits`` decimals (0,50), or as many as they have when
+    ``digits`` is None (7,5 · 10) or when a kept value has more (0,5815). ``kwargs`` go to ``st.select_slider``.
+    """
+    def shown(v: float) -> str:
+        return fmt_number(v, lang, digits) if digits is not None and round(v, digits) == v else plain_number(v, lang)
+
+    count = int(round((high - low) / step))
+    stops = {round(low + i * step, 6) for i in range(count + 1)}
+    stops |= {round(float(v), 6) for v in keep if low <= v <= high}
+    if "value" in kwargs:
+        kwargs["value"] = round(float(kwargs["value"]), 6)
+        stops.add(kwargs["value"])
+    if key in st.session_state:  # the position already chosen (or preset by the page) is always a stop
+        stops.add(st.session_state[key])
+    return (container or st).select_slider(label, sorted(stops), key=key, format_func=shown,
+                                           **kwargs)

@@ -288,6 +288,7 @@ def peer_figure(table: PublishedTable, year: int, rank_of: int | None, value: fl
     """Published values of one ranking as horizontal bars, best on top, with the estimate highlighted."""
     import plotly.graph_objects as go
 
+    from dti.decide import charts
     from dti.i18n import fmt_number
 
     items = sorted(table.values(year, measure, rank_of).items(), key=lambda kv: kv[1])
@@ -303,5 +304,5 @@ def peer_figure(table: PublishedTable, year: int, rank_of: int | None, value: fl
     fig = go.Figure(go.Bar(x=values, y=names, orientation="h", marker_color=colours,
                            text=[fmt_number(v, lang) for v in values], textposition="outside", hoverinfo="skip"))
     fig.update_layout(height=height or max(260, 34 * len(values) + 80), xaxis={"range": [0, 1.05]},
-                      margin={"t": 10, "b": 10, "l": 10, "r": 10}, separators=",." if lang == "vi" else ".,")
-    return fig
+                      margin={"t": 10, "b": 10, "l": 10, "r": 10})
+    return charts.localize(fig, lang)

@@ -364,7 +364,7 @@ def band_panel(fw: Framework, responses: Mapping[str, Response], result: Result,
                              year=year)
         st.info(text + ".", icon=":material/target:")
         with st.expander(t("uncertainty.sensitivity", lang)):
-            st.caption(t("uncertainty.explain", lang, draws=f"{u.draws:,}".replace(",", "." if lang == "vi" else ",")))
+            st.caption(t("uncertainty.explain", lang, draws=fmt_points(u.draws, lang)))
             levels = uncertainty.confidence(fw, responses, appraised)
             rows = [{t("scenarios.col_code", lang): code,
                      t("scenarios.col_name", lang): fw.component_by_code[code].name(lang),

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from dti.framework.model import Framework
-from dti.i18n import NumberError, parse_number
+from dti.i18n import NumberError, fmt_number, parse_number
 from dti.scoring.engine import InputProblem, InputProblems, Response, component_scores
 
 MAX_INPUT_BYTES = 10 * 1024 * 1024
@@ -83,7 +83,7 @@ def read_rows(data: bytes, name: str) -> list[dict[str, Any]]:
     if len(data) > MAX_INPUT_BYTES:
         raise InputProblems([InputProblem("", f"is {len(data) / 1e6:.1f} MB, over the {MAX_INPUT_BYTES // 10**6} MB "
                                           "limit; split it or remove unused sheets", file=name,
-                                          message_vi=f"nặng {len(data) / 1e6:.1f} MB, quá giới hạn "
+                                          message_vi=f"nặng {fmt_number(len(data) / 1e6, 'vi', 1)} MB, quá giới hạn "
                                                      f"{MAX_INPUT_BYTES // 10**6} MB; hãy tách tệp hoặc xoá các "
                                                      "trang không dùng")])
     suffix = Path(name).suffix.lower()

@@ -195,6 +195,7 @@ def goal_seek(ns: str, fw: Framework, responses: Mapping[str, Response], baselin
         target = widgets.number_field(t("goalseek.target_dti", lang), min(1.0, round(baseline.dti + 0.05, 2)),
                                       key=f"{ns}_gs_dti", lang=lang, low=0.0, high=1.0)
         if target is None:
+            st.session_state.pop(f"{ns}_plan", None)  # no plan for a refused target (the report shows none)
             return None
     else:
         values = table.values(year, "dti", rank_of)
@@ -204,12 +205,14 @@ def goal_seek(ns: str, fw: Framework, responses: Mapping[str, Response], baselin
         rank = widgets.number_field(t("goalseek.target_rank", lang), 1, key=f"{ns}_gs_rank", lang=lang, low=1,
                                     high=len(values) + 1, integer=True)
         if rank is None:
+            st.session_state.pop(f"{ns}_plan", None)
             return None
         target = table.value_for_rank(int(rank), year, "dti", rank_of)
         st.caption(t("goalseek.rank_needs", lang, rank=int(rank), among=len(values) + 1, year=year,
                      value=fmt_number(target, lang)))
     efforts_targets = _efforts_editor(ns, fw, lang)
     if efforts_targets is None:
+        st.session_state.pop(f"{ns}_plan", None)
         return None
     efforts, targets = efforts_targets
     try:

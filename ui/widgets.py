@@ -110,7 +110,7 @@ def number_text(label: str, value: float | None, *, key: str, lang: str, contain
     Returns the text in the field.
     """
     shown = "" if value is None else plain_number(value, lang)
-    return (container or st).text_input(label, shown, key=key, **kwargs)
+    return (container or st).text_input(label, shown, key=key, max_chars=MAX_NUMBER_CHARS, **kwargs)
 
 
 def read_number(text: str | None, lang: str, *, low: float | None = None, high: float | None = None,

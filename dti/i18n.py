@@ -130,9 +130,9 @@ def parse_number(text: str, lang: str = DEFAULT_LANG, low: float | None = None, 
         fitting = [r for r in readings if (low is None or r >= low) and (high is None or r <= high)]
         readings = fitting if len(fitting) == 1 else readings
     if len(readings) > 1:
-        one, other = sorted(readings)
-        raise NumberError(raw, "ambiguous", one=lambda lg: plain_number(float(other), lg),
-                          other=lambda lg: plain_number(float(one), lg))
+        small, large = sorted(readings)
+        raise NumberError(raw, "ambiguous", one=lambda lg: plain_number(float(large), lg),
+                          other=lambda lg: plain_number(float(small), lg))
     value = float(readings[0])
     if not math.isfinite(value) or abs(value) >= MAX_NUMBER:
         raise NumberError(raw, "too_large", limit=lambda lg: fmt_points(MAX_NUMBER, lg))

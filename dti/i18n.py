@@ -12,6 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import yaml
+from babel import Locale
 from babel.numbers import NumberFormatError, format_decimal, get_decimal_symbol, get_group_symbol, parse_decimal
 
 LANGS = ("vi", "en")
@@ -45,8 +46,15 @@ MAX_NUMBER_CHARS = 40  # longer text is refused before parsing (a number meant f
 MAX_NUMBER = 1e15  # beyond this no count, points or ratio part of the index makes sense
 
 
-def _locale(lang: str) -> str:
-    return LOCALES.get(lang, LOCALES[DEFAULT_LANG])
+@lru_cache(maxsize=len(LANGS) + 1)
+def _locale(lang: str) -> Locale:
+    return Locale.parse(LOCALES.get(lang, LOCALES[DEFAULT_LANG]))
+
+
+@lru_cache(maxsize=4096)
+def _format(x: float, pattern: str, lang: str) -> str:
+    """Babel's formatting, memoized: a page shows the same few values (0, 10, 7,5 …) many times per rerun."""
+    return format_decimal(x, pattern, locale=_locale(lang))
 
 
 def fmt_number(x: float | None, lang: str = DEFAULT_LANG, digits: int = 4) -> str:
@@ -55,8 +63,7 @@ def fmt_number(x: float | None, lang: str = DEFAULT_LANG, digits: int = 4) -> st
         return "—"
     if round(x, digits) == 0:
         x = 0.0  # no '-0,0000'
-    pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
-    return format_decimal(x, pattern, locale=_locale(lang))
+    return _format(float(x), "#,##0" + ("." + "0" * digits if digits > 0 else ""), lang)
 
 
 def fmt_points(x: float | None, lang: str = DEFAULT_LANG) -> str:
@@ -65,7 +72,7 @@ def fmt_points(x: float | None, lang: str = DEFAULT_LANG) -> str:
         return "—"
     if round(x, 2) == 0:
         x = 0.0
-    return format_decimal(x, "#,##0.##", locale=_locale(lang))
+    return _format(float(x), "#,##0.##", lang)
 
 
 def plotly_separators(lang: str = DEFAULT_LANG) -> str:
@@ -79,7 +86,7 @@ def plain_number(x: float, lang: str = DEFAULT_LANG) -> str:
 
     The form a message suggests to type, and what a number field shows for a value: it reads back unchanged.
     """
-    return format_decimal(x, "0.###############", locale=_locale(lang))
+    return _format(float(x), "0.###############", lang)
 
 
 class NumberError(ValueError):

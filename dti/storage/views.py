@@ -7,7 +7,7 @@ from typing import Any
 import plotly.graph_objects as go
 
 from dti.framework.model import Framework
-from dti.i18n import fmt_number, plain_number, t
+from dti.i18n import fmt_number, t
 from dti.storage.repo import Actor, PeriodComparison, Store
 
 
@@ -78,16 +78,13 @@ def history_rows(store: Store, assessment_id: int, lang: str, limit: int = 300) 
     """The latest changes first: when, who, component, what (field: before → after)."""
     rows = []
     for h in reversed(store.history(assessment_id)[-limit:]):
-        what = "; ".join(f"{field}: {_brief(change[0], lang)} → {_brief(change[1], lang)}"
-                         for field, change in h.changes.items())
+        what = "; ".join(f"{field}: {_brief(change[0])} → {_brief(change[1])}" for field, change in h.changes.items())
         rows.append({t("coordinator.when", lang): h.at.strftime("%Y-%m-%d %H:%M"), t("coordinator.who", lang): h.actor,
                      t("excel.col_code", lang): h.component_code, t("coordinator.action", lang): h.action,
                      t("coordinator.what", lang): what})
     return rows
 
 
-def _brief(value: Any, lang: str) -> str:
-    if isinstance(value, float):
-        return plain_number(value, lang)  # 7,5 in Vietnamese
+def _brief(value: Any) -> str:
     text = "—" if value is None or value == "" else str(value)
     return text if len(text) <= 60 else text[:57] + "…"

@@ -2,7 +2,9 @@
 
 import streamlit as st
 
-from dti.i18n import fmt_number, t
+from dti.decide import charts
+from dti.i18n import fmt_number, fmt_points, t
+from dti.scoring.engine import InputProblems
 from dti.storage import PeriodExists, StorageError, auth, next_period, views
 from ui import lang as ui_lang
 from ui import state, storage_widgets, widgets
@@ -112,27 +114,32 @@ with periods:
                                    format_func=label.__getitem__)
         cmp = store.compare(before_id, after_id)
         st.metric("DTI", fmt_number(cmp.dti.after, lang), delta=widgets.signed(cmp.dti.delta or 0.0, lang))
-        st.plotly_chart(views.comparison_figure(fw, cmp, lang), width="stretch")
+        st.plotly_chart(charts.localize(views.comparison_figure(fw, cmp, lang), lang), width="stretch")
 
 with appraisal:
     before_appraisal = views.appraisal_rows(fw, store, period.id, lang)
-    edited_appraisal = st.data_editor(
-        before_appraisal, key=f"s_appraisal_{period.id}", hide_index=True, width="stretch",
-        disabled=["code", "name", "max_points", "points", "difference"] if editable else True,
+    shown_appraisal = [{**r, **{k: fmt_points(r[k], lang) if r[k] is not None else "" for k in
+                                ("max_points", "points", "difference")}} for r in before_appraisal]
+    # Text cells read by the one number parser: a grid's number cell reads '1,5' as 15.
+    edited_appraisal = widgets.number_grid(
+        shown_appraisal, key=f"s_appraisal_{period.id}", lang=lang, editable={"appraisal": (0.0, None)},
+        row_label="code", labels={"appraisal": t("excel.col_appraisal_points", lang)}, hide_index=True,
+        width="stretch", disabled=["code", "name", "max_points", "points", "difference"] if editable else True,
         column_config={
             "code": st.column_config.TextColumn(t("excel.col_code", lang), width="small"),
             "name": st.column_config.TextColumn(t("excel.col_name", lang), width="large"),
-            "max_points": st.column_config.NumberColumn(t("excel.col_max_points", lang)),
-            "points": st.column_config.NumberColumn(t("excel.col_points", lang)),
-            "appraisal": st.column_config.NumberColumn(t("excel.col_appraisal_points", lang), min_value=0),
-            "difference": st.column_config.NumberColumn(t("excel.col_difference", lang)),
+            "max_points": st.column_config.TextColumn(t("excel.col_max_points", lang)),
+            "points": st.column_config.TextColumn(t("excel.col_points", lang)),
+            "difference": st.column_config.TextColumn(t("excel.col_difference", lang)),
         })
-    if editable and st.button(t("coordinator.save_appraisal", lang), type="primary"):
+    if editable and st.button(t("coordinator.save_appraisal", lang), type="primary") and edited_appraisal is not None:
         problems = []
         for old, new in zip(before_appraisal, edited_appraisal):
             if old["appraisal"] != new["appraisal"]:
                 try:
                     store.set_appraisal(actor, period.id, new["code"], new["appraisal"])
+                except InputProblems as exc:  # the rule's reason, in the UI's language
+                    problems.extend(p.text(lang) for p in exc.problems)
                 except (StorageError, ValueError) as exc:
                     problems.append(storage_widgets.explain(exc, lang))
         for p in problems:

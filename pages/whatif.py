@@ -33,9 +33,10 @@ with controls:
         for m in fw.scored_main_indices:
             key = f"w_main_{m.code}"
             st.session_state.setdefault(key, round(saved.main_indices[m.code].value or 0.0, 4))
-            values[m.code] = st.slider(f"{m.code}. {widgets.plain(m.name(lang))}", 0.0, 1.0, step=0.01, key=key,
-                                       help=t("whatif.saved_value", lang,
-                                              value=fmt_number(saved.main_indices[m.code].value, lang)))
+            values[m.code] = widgets.number_slider(f"{m.code}. {widgets.plain(m.name(lang))}", low=0.0, high=1.0,
+                                                   step=0.01, digits=2, key=key, lang=lang,
+                                                   help=t("whatif.saved_value", lang,
+                                                          value=fmt_number(saved.main_indices[m.code].value, lang)))
         scenario = score_main_values(fw, values)
     else:
         scored_codes = [c.code for c in fw.components if c.rule.type != "not_scored"]
@@ -47,10 +48,10 @@ with controls:
             comp = fw.component_by_code[code]
             key = f"w_pts_{code}"
             st.session_state.setdefault(key, float(comp.max_points))  # "what if we fixed it": full points first
-            points = st.slider(f"{code} · {t('common.points', lang)} (0–{fmt_points(comp.max_points, lang)})",
-                               0.0, float(comp.max_points), step=0.5, key=key,
-                               help=t("whatif.saved_points", lang,
-                                      points=fmt_points(saved.components[code].points, lang)))
+            points = widgets.number_slider(
+                f"{code} · {t('common.points', lang)} (0–{fmt_points(comp.max_points, lang)})", low=0.0,
+                high=float(comp.max_points), step=0.5, key=key, lang=lang,
+                help=t("whatif.saved_points", lang, points=fmt_points(saved.components[code].points, lang)))
             overrides[code] = Response(code, points=points)
         scenario = score(fw, overrides)
 

@@ -40,8 +40,9 @@ decide.band_panel(fw, responses, result, lang, table, year, rank_of, key=f"{NS}_
 st.subheader(t("workshop.whatif", lang))
 st.caption(t("workshop.whatif_help", lang))
 sliders = st.columns(4)
-values = {m.code: sliders[i % 4].slider(f"{m.code}. {widgets.plain(m.name(lang))}", 0.0, 1.0,
-                                        round(result.main_indices[m.code].value, 2), 0.01, key=f"{NS}_m{m.code}")
+values = {m.code: widgets.number_slider(f"{m.code}. {widgets.plain(m.name(lang))}", low=0.0, high=1.0, step=0.01,
+                                        digits=2, value=round(result.main_indices[m.code].value, 2),
+                                        key=f"{NS}_m{m.code}", lang=lang, container=sliders[i % 4])
           for i, m in enumerate(fw.scored_main_indices)}
 changed = {c: v for c, v in values.items() if abs(v - round(result.main_indices[c].value, 2)) > 1e-9}
 top = [c for c in result.points_at_stake()[:5] if c.at_stake > 0]

@@ -53,9 +53,9 @@ def test_levels_answers_give_the_engines_main_value_and_dti(fw2022):
 def test_every_rule_type_scores_like_the_engine(all_rules_app, fw_all_rules):
     at = all_rules_app
     at.selectbox(key="c_1.1_value").select("half").run()
-    at.number_input(key="c_1.2_a").set_value(45).run()
-    at.number_input(key="c_1.2_b").set_value(60).run()
-    at.number_input(key="c_1.3_value").set_value(3).run()
+    at.text_input(key="c_1.2_a").input("45").run()
+    at.text_input(key="c_1.2_b").input("60").run()
+    at.text_input(key="c_1.3_value").input("3").run()
     assert_clean(at)
     first = {"1.1": Response("1.1", "half"), "1.2": Response("1.2", "45/60"), "1.3": Response("1.3", 3)}
     expected = score(fw_all_rules, first)
@@ -64,7 +64,7 @@ def test_every_rule_type_scores_like_the_engine(all_rules_app, fw_all_rules):
     open_tab(at, "2. Chỉ số hai")
     at.checkbox(key="c_2.1_part_chair").check().run()
     at.radio(key="c_2.2_value").set_value(forms.NO).run()
-    at.number_input(key="c_2.3_value").set_value(7.5).run()
+    at.text_input(key="c_2.3_value").input("7.5").run()
     assert_clean(at)
     # Measured by the Ministry: the page says the value is an estimate.
     assert any("Do Bộ đo" in c.value for c in at.caption)
@@ -76,25 +76,113 @@ def test_every_rule_type_scores_like_the_engine(all_rules_app, fw_all_rules):
 
 def test_out_of_range_value_shows_the_engines_message_at_the_field_and_is_not_saved(all_rules_app, fw_all_rules):
     at = open_tab(all_rules_app, "2. Chỉ số hai")
-    at.number_input(key="c_2.3_value").set_value(12).run()
+    at.text_input(key="c_2.3_value").input("12").run()
     assert_clean(at)
     with pytest.raises(InputError) as engine_error:
         points_from_value(fw_all_rules.component_by_code["2.3"], 12)
     assert [e.value for e in at.error] == [f"Chưa lưu giá trị này: {engine_error.value.text('vi')}"]
     assert metric(at, "Đã trả lời") == "0/3"
     # Fixing the value clears the message and saves it.
-    at.number_input(key="c_2.3_value").set_value(10).run()
+    at.text_input(key="c_2.3_value").input("10").run()
     assert not at.error
     assert metric(at, "Đã trả lời") == "1/3"
 
 
 def test_half_a_ratio_or_a_negative_count_is_explained_not_saved(all_rules_app):
     at = all_rules_app
-    at.number_input(key="c_1.2_a").set_value(5).run()
+    at.text_input(key="c_1.2_a").input("5").run()
     assert any("hãy nhập cả a và b" in e.value for e in at.error)
-    at.number_input(key="c_1.3_value").set_value(-2).run()
+    at.text_input(key="c_1.3_value").input("-2").run()
     assert any("số âm" in e.value and "1.3" not in e.value for e in at.error)
     assert metric(at, "Đã trả lời") == "0/3"
+
+
+def stored(code: str) -> Response | None:
+    """The answer saved in the test's database (as the next session would read it)."""
+    import os
+
+    from dti.storage.repo import Store
+
+    store = Store.open(os.environ["DTI_DATABASE_URL"])
+    assessment = store.latest_assessment("all-rules")
+    return store.responses(assessment.id).get(code)
+
+
+def all_rules_page(tmp_path, monkeypatch, lang: str):
+    monkeypatch.setenv("DTI_FRAMEWORKS_DIR", str(all_rules_dir(tmp_path)))
+    return open_page("assessment", lang=lang)
+
+
+@pytest.mark.parametrize(("lang", "typed", "count", "a", "b"), [
+    ("vi", "1,5", "2,5", "4,5", "9"), ("en", "1.5", "2.5", "4.5", "9"),
+    ("vi", "1.5", "2.5", "4.5", "9"), ("en", "1,5", "2,5", "4,5", "9"),  # the other decimal mark reads alike
+])
+def test_decimals_typed_in_either_format_are_saved_with_their_magnitude(tmp_path, monkeypatch, fw_all_rules, lang,
+                                                                         typed, count, a, b):
+    at = all_rules_page(tmp_path, monkeypatch, lang)
+    at.text_input(key="c_1.3_value").input(count).run()
+    at.text_input(key="c_1.2_a").input(a).run()
+    at.text_input(key="c_1.2_b").input(b).run()
+    open_tab(at, "2. Index two" if lang == "en" else "2. Chỉ số hai")
+    at.text_input(key="c_2.3_value").input(typed).run()
+    assert_clean(at)
+    assert not at.error
+    assert stored("2.3").points == 1.5
+    assert stored("1.3").value == "2.5" and stored("1.2").value == "4.5/9"
+    expected = score(fw_all_rules, {"1.3": Response("1.3", 2.5), "1.2": Response("1.2", "4.5/9"),
+                                    "2.3": Response("2.3", points=1.5)})
+    assert metric(at, "Estimated DTI" if lang == "en" else "DTI ước tính") == fmt_number(expected.dti, lang)
+    # The field keeps what was typed, and the title shows the points in the language's format.
+    assert at.text_input(key="c_2.3_value").value == typed
+    assert ("**1,5**/10" if lang == "vi" else "**1.5**/10") in at.text_input(key="c_2.3_value").label
+
+
+def test_twelve_and_a_half_is_never_saved_as_125(all_rules_app):
+    at = open_tab(all_rules_app, "2. Chỉ số hai")
+    at.text_input(key="c_2.3_value").input("12,5").run()
+    assert stored("2.3") is None  # over the 10 points: refused, not 125 and not saved
+    assert [e.value for e in at.error] == ["Chưa lưu giá trị này: điểm 12,5 vượt mức tối đa 10; "
+                                           "hãy nhập điểm từ 0 đến 10"]
+    at.text_input(key="c_2.3_value").input("7,5").run()
+    assert stored("2.3").points == 7.5
+    open_tab(at, "1. Chỉ số một")
+    at.text_input(key="c_1.3_value").input("12,5").run()
+    assert stored("1.3").value == "12.5"
+
+
+@pytest.mark.parametrize(("lang", "typed", "message"), [
+    ("vi", "1,2,3", "Chưa lưu giá trị này: điểm '1,2,3' không phải là số; hãy nhập một số, ví dụ 3"),
+    ("en", "1.2.3", "This value is not saved: points '1.2.3' is not a number; write a number such as 3"),
+    ("vi", "abc", "Chưa lưu giá trị này: điểm 'abc' không phải là số; hãy nhập một số, ví dụ 3"),
+])
+def test_a_malformed_number_is_refused_at_the_field_and_nothing_is_saved(tmp_path, monkeypatch, lang, typed,
+                                                                          message):
+    at = all_rules_page(tmp_path, monkeypatch, lang)
+    open_tab(at, "2. Index two" if lang == "en" else "2. Chỉ số hai")
+    at.text_input(key="c_2.3_value").input("5").run()
+    at.text_input(key="c_2.3_value").input(typed).run()
+    assert_clean(at)
+    assert [e.value for e in at.error] == [message]
+    assert at.text_input(key="c_2.3_value").value == typed  # the typed text stays for the user to fix
+    assert stored("2.3").points == 5.0  # the last good answer is kept, nothing half-saved
+
+
+def test_an_ambiguous_count_is_refused_with_both_readings(all_rules_app):
+    at = all_rules_app
+    at.text_input(key="c_1.3_value").input("1.500").run()
+    assert stored("1.3") is None
+    assert [e.value for e in at.error] == ["Chưa lưu giá trị này: số lần '1.500' không rõ là 1500 hay 1,5; "
+                                           "hãy viết 1500 hoặc 1,5, không dùng dấu phân cách hàng nghìn"]
+
+
+@pytest.mark.parametrize(("lang", "shown"), [("vi", "1,5"), ("en", "1.5")])
+def test_a_stored_decimal_is_shown_in_the_languages_format(tmp_path, monkeypatch, lang, shown):
+    monkeypatch.setenv("DTI_FRAMEWORKS_DIR", str(all_rules_dir(tmp_path)))
+    typing = open_page("assessment")
+    open_tab(typing, "2. Chỉ số hai").text_input(key="c_2.3_value").input("1.5").run()
+    at = open_page("assessment", lang=lang)  # a new session: the field is filled from storage
+    open_tab(at, "2. Index two" if lang == "en" else "2. Chỉ số hai")
+    assert at.text_input(key="c_2.3_value").value == shown
 
 
 def test_not_answered_filter_hides_answered_components():

@@ -87,7 +87,7 @@ def test_bad_link_is_explained(database):
 
 def test_goal_seek_and_save_plan(demo_assessment, fw2022):
     at = run("scenarios.py")
-    at.number_input(key="decide_gs_dti").set_value(0.65).run()
+    at.text_input(key="decide_gs_dti").input("0,65").run()
     reached = next(s for s in texts(at.success) if "đạt mục tiêu 0,6500" in s)
     assert "từ 0,5815" in reached
     assert any("tham lam" in c for c in texts(at.caption))
@@ -101,9 +101,63 @@ def test_goal_seek_and_save_plan(demo_assessment, fw2022):
 def test_goal_seek_by_rank(demo_assessment):
     at = run("scenarios.py")
     at.radio(key="decide_gs_kind").set_value("rank").run()
-    at.number_input(key="decide_gs_rank").set_value(1).run()
+    at.text_input(key="decide_gs_rank").input("1").run()
     assert any("cần DTI ≥ 0,8002" in c for c in texts(at.caption))
     assert any("đạt mục tiêu 0,8002" in s for s in texts(at.success))
+
+
+@pytest.mark.parametrize(("lang", "typed", "reached"), [
+    ("vi", "0.65", "đạt mục tiêu 0,6500"), ("en", "0,65", "target 0.6500"), ("en", "0.65", "target 0.6500"),
+])
+def test_goal_seek_target_reads_either_decimal_mark(demo_assessment, lang, typed, reached):
+    at = run("scenarios.py", lang=lang)
+    assert at.text_input(key="decide_gs_dti").value == ("0,63" if lang == "vi" else "0.63")  # 0,5815 + 0,05
+    at.text_input(key="decide_gs_dti").input(typed).run()
+    assert any(reached in s for s in texts(at.success)), texts(at.success)
+
+
+@pytest.mark.parametrize(("typed", "problem"), [
+    ("1,2,3", "'1,2,3' không phải là số"), ("65", "'65' nằm ngoài khoảng 0 đến 1"),
+    ("2,5", "'2,5' không phải là số nguyên"),
+])
+def test_a_refused_target_is_explained_at_the_field_and_no_plan_is_made(demo_assessment, typed, problem):
+    at = run("scenarios.py")
+    key = "decide_gs_dti"
+    if typed == "2,5":
+        at.radio(key="decide_gs_kind").set_value("rank").run()
+        key = "decide_gs_rank"
+    at.text_input(key=key).input(typed).run()
+    assert not at.exception
+    assert any(problem in e for e in texts(at.error)), texts(at.error)
+    assert at.text_input(key=key).value == typed
+    assert not any("đạt mục tiêu" in s for s in texts(at.success))
+    assert "decide_save_plan" not in [b.key for b in at.button]
+
+
+def test_number_grid_cells_read_either_decimal_mark_and_name_a_refused_cell():
+    from ui.widgets import read_number_cells
+
+    rows = [{"Mã": "1.1", "Điểm": "1,5"}, {"Mã": "1.2", "Điểm": "2.5"}, {"Mã": "1.3", "Điểm": ""}]
+    parsed, problems = read_number_cells(rows, lang="vi", editable={"Điểm": (0.0, None)}, row_label="Mã")
+    assert [r["Điểm"] for r in parsed] == [1.5, 2.5, None] and problems == []
+    rows[1]["Điểm"] = "1.500"
+    rows[2]["Điểm"] = "-1"
+    _, problems = read_number_cells(rows, lang="vi", editable={"Điểm": (0.0, None)}, row_label="Mã")
+    assert problems == [
+        "Không lưu bảng: dòng 2 (1.2), cột Điểm: '1.500' không rõ là 1500 hay 1,5; hãy viết 1500 hoặc 1,5, "
+        "không dùng dấu phân cách hàng nghìn",
+        "Không lưu bảng: dòng 3 (1.3), cột Điểm: '-1' nhỏ hơn 0; hãy nhập một số từ 0 trở lên"]
+
+
+@pytest.mark.parametrize(("lang", "points", "value"), [("vi", "7,6923", "0,8"), ("en", "7.6923", "0.8")])
+def test_scenario_grids_show_numbers_in_the_languages_format(database, lang, points, value):
+    at = run("scenarios.py", lang=lang, query={"scn": "A", "sc": "4.1:7.6923,m9:0.8"})
+    new_points = "Điểm kịch bản" if lang == "vi" else "Scenario points"
+    new_value = "Giá trị kịch bản" if lang == "vi" else "Scenario value"
+    code = "Mã" if lang == "vi" else "Code"
+    components = frame_with(at, new_points).set_index(code)
+    assert components.loc["4.1", new_points] == points and components.loc["4.2", new_points] == ""
+    assert frame_with(at, new_value).set_index(code).loc["9", new_value] == value
 
 
 def test_peers_page_merges_da_nang_and_quang_nam(database):
@@ -127,8 +181,8 @@ def test_workshop_never_touches_the_real_assessment(database, fw2022):
     at = run("workshop.py")
     assert at.metric[0].value == fmt_number(score(fw2022, demo.demo_responses(fw2022)).dti, "vi")
     assert any("hư cấu" in w or "MINH HỌA" in w for w in texts(at.warning))
-    at.slider(key="workshop_m4").set_value(0.95).run()
-    at.number_input(key="workshop_gs_dti").set_value(0.7).run()
+    at.select_slider(key="workshop_m4").set_value(0.95).run()
+    at.text_input(key="workshop_gs_dti").input("0,7").run()
     at.button(key="workshop_save_plan").click().run()
     assert not at.exception
     assert "decide_scenarios" not in at.session_state
@@ -136,7 +190,7 @@ def test_workshop_never_touches_the_real_assessment(database, fw2022):
     assert info is None or database.responses(info.id) == {}
     assert all(not database.responses(a.id) for a in database.assessments())
     at.button(key="workshop_reset").click().run()
-    assert at.slider(key="workshop_m4").value == pytest.approx(round(
+    assert at.select_slider(key="workshop_m4").value == pytest.approx(round(
         score(fw2022, demo.demo_responses(fw2022)).main_indices["4"].value, 2))
 
 
@@ -170,8 +224,8 @@ def test_every_label_is_translated(demo_assessment, page, lang):
 
     at = run(page, lang=lang)
     shown = [str(getattr(e, "value", "")) for e in at.main] + [str(getattr(e, "label", "")) for e in at.main]
-    for kind in ("button", "selectbox", "number_input", "text_input", "radio", "checkbox", "slider", "multiselect",
-                 "expander", "metric"):
+    for kind in ("button", "selectbox", "number_input", "text_input", "radio", "checkbox", "slider", "select_slider",
+                 "multiselect", "expander", "metric"):
         shown += [str(getattr(e, "label", "")) for e in at.get(kind)]
     raw = [s for s in shown if re.fullmatch(r"(decide|scenarios|goalseek|peers|report|workshop|uncertainty)\.\w+", s)]
     assert raw == []

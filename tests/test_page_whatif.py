@@ -26,10 +26,10 @@ def saved_app():
 def test_sliders_start_at_the_saved_values_and_move_dti_and_pillars(fw2022):
     at = saved_app()
     saved = score(fw2022, {"1.1": Response("1.1", "deputy")})
-    assert at.slider(key="w_main_1").value == pytest.approx(saved.main_indices["1"].value)
+    assert at.select_slider(key="w_main_1").value == pytest.approx(saved.main_indices["1"].value)
     assert metric(at, "DTI ước tính") == fmt_number(saved.dti)
-    at.slider(key="w_main_2").set_value(0.8).run()
-    at.slider(key="w_main_9").set_value(0.5).run()
+    at.select_slider(key="w_main_2").set_value(0.8).run()
+    at.select_slider(key="w_main_9").set_value(0.5).run()
     assert_clean(at)
     values = {m.code: saved.main_indices[m.code].value for m in fw2022.scored_main_indices}
     scenario = score_main_values(fw2022, {**values, "2": 0.8, "9": 0.5})
@@ -48,7 +48,7 @@ def test_fixing_chosen_components_scores_them_at_full_points(fw2022):
     assert_clean(at)
     scenario = score(fw2022, {"1.1": Response("1.1", points=10), "2.1": Response("2.1", points=10)})
     assert metric(at, "DTI ước tính") == fmt_number(scenario.dti)
-    at.slider(key="w_pts_2.1").set_value(2.5).run()
+    at.select_slider(key="w_pts_2.1").set_value(2.5).run()
     scenario = score(fw2022, {"1.1": Response("1.1", points=10), "2.1": Response("2.1", points=2.5)})
     assert metric(at, "DTI ước tính") == fmt_number(scenario.dti)
     # The saved assessment is untouched by the scenario.
@@ -59,4 +59,4 @@ def test_fixing_chosen_components_scores_them_at_full_points(fw2022):
 def test_whatif_in_english():
     at = open_page("whatif", lang="en")
     assert at.title[0].value == "What-if"
-    assert at.slider(key="w_main_1").label.startswith("1. Digital awareness")
+    assert at.select_slider(key="w_main_1").label.startswith("1. Digital awareness")

@@ -202,13 +202,13 @@ def answer_input(comp: Component, initial: dict, header: str, help_text: str | N
         box.markdown(header, help=help_text)
         a, b = box.columns(2)
         for col, part in ((a, "a"), (b, "b")):
-            col.number_input(widgets.plain(name_of(rule, part, lang)), value=initial[forms.key(code, part)], step=1.0,
-                             key=forms.key(code, part), placeholder=part, **common)
+            widgets.number_text(widgets.plain(name_of(rule, part, lang)), initial[forms.key(code, part)],
+                                key=forms.key(code, part), lang=lang, container=col, placeholder=part, **common)
     elif rule.type == "stepped":
-        steps = ", ".join(f"≥{s.min:g} → {s.share:.0%}" for s in rule.steps)
+        steps = ", ".join(f"≥{fmt_points(s.min, lang)} → {fmt_points(s.share * 100, lang)}%" for s in rule.steps)
         unit = widgets.plain(rule.unit_en if lang == "en" else rule.unit_vi)
-        st.number_input(f"{header} ({unit}: {steps})", value=initial[value_key], step=1.0, key=value_key,
-                        help=help_text, **common)
+        widgets.number_text(f"{header} ({unit}: {steps})", initial[value_key], key=value_key, lang=lang,
+                            help=help_text, **common)
     elif rule.type == "parts":
         box = st.container()
         box.markdown(header, help=help_text)
@@ -222,8 +222,8 @@ def answer_input(comp: Component, initial: dict, header: str, help_text: str | N
         cols[-1].checkbox(t("assessment.no_part", lang), initial[none_key], key=none_key, **common)
     elif rule.type == "direct":
         top = fmt_points(comp.max_points, lang)
-        st.number_input(f"{header} — {t('assessment.points_input', lang, top=top)}", value=initial[value_key],
-                        step=0.5, key=value_key, help=help_text, **common)
+        widgets.number_text(f"{header} — {t('assessment.points_input', lang, top=top)}", initial[value_key],
+                            key=value_key, lang=lang, help=help_text, **common)
     else:  # not_scored: collected for information only
         st.text_input(f"{header} — {t('assessment.info', lang)}", initial[value_key], key=value_key,
                       help=help_text, **common)

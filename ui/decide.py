@@ -7,7 +7,6 @@ these functions only lay out widgets and turn their values into calls.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Collection, Mapping
 
 import pandas as pd
@@ -19,6 +18,7 @@ from dti.framework.model import Framework
 from dti.i18n import fmt_number, fmt_points, t
 from dti.io import limits
 from dti.scoring.engine import InputProblems, Response, Result
+from ui import widgets
 from ui.widgets import plain
 
 LINK_NAME, LINK_OVERRIDES = "scn", "sc"
@@ -120,27 +120,28 @@ def scenario_editor(ns: str, fw: Framework, baseline: Result, lang: str, share: 
 
 
 def _edit_overrides(fw: Framework, baseline: Result, seed: Scenario, lang: str, key: str) -> Scenario:
+    """The scenario in the two grids; the seed itself while a cell is refused (its message is under the grid)."""
     code, name, now, top, new = (t(f"scenarios.col_{c}", lang) for c in ("code", "name", "now", "max", "scenario"))
+    editable = [c for c in fw.components if c.rule.type != "not_scored"]
     comp_rows = [{code: c.code, name: c.name(lang) + ("" if c.provenance.is_official else " ⚠"),
-                  now: baseline.components[c.code].points or 0.0, top: c.max_points,
-                  new: seed.component_points.get(c.code, math.nan)}
-                 for c in fw.components if c.rule.type != "not_scored"]
+                  now: fmt_points(baseline.components[c.code].points or 0.0, lang), top: fmt_points(c.max_points, lang),
+                  new: seed.component_points.get(c.code)} for c in editable]
     st.markdown(f"**{t('scenarios.components', lang)}**")
     st.caption(t("scenarios.components_help", lang) + " ⚠ = " + t("common.provisional", lang))
-    comp_df = st.data_editor(pd.DataFrame(comp_rows), key=f"{key}_c", hide_index=True, height=280, placeholder="—",
-                             disabled=[code, name, now, top],
-                             column_config={new: st.column_config.NumberColumn(new, min_value=0.0, step=0.5)})
+    comp_grid = widgets.number_grid(comp_rows, key=f"{key}_c", lang=lang, editable={new: (0.0, None)}, row_label=code,
+                                    hide_index=True, height=280, placeholder="—", disabled=[code, name, now, top])
     vnow, vnew = t("scenarios.col_value_now", lang), t("scenarios.col_value_scenario", lang)
-    main_rows = [{code: m.code, name: m.name(lang), vnow: baseline.main_indices[m.code].value,
-                  vnew: seed.main_values.get(m.code, math.nan)} for m in fw.scored_main_indices]
+    main_rows = [{code: m.code, name: m.name(lang), vnow: fmt_number(baseline.main_indices[m.code].value, lang),
+                  vnew: seed.main_values.get(m.code)} for m in fw.scored_main_indices]
     with st.expander(t("scenarios.mains", lang)):
-        main_df = st.data_editor(pd.DataFrame(main_rows), key=f"{key}_m", hide_index=True, placeholder="—",
-                                 disabled=[code, name, vnow],
-                                 column_config={vnew: st.column_config.NumberColumn(vnew, min_value=0.0, max_value=1.0,
-                                                                                    step=0.01, format="%.4f")})
-    points = {r[code]: float(r[new]) for r in comp_df.to_dict("records")
-              if not pd.isna(r[new]) and abs(float(r[new]) - float(r[now])) > 1e-9}
-    values = {r[code]: float(r[vnew]) for r in main_df.to_dict("records") if not pd.isna(r[vnew])}
+        main_grid = widgets.number_grid(main_rows, key=f"{key}_m", lang=lang, editable={vnew: (0.0, 1.0)},
+                                        row_label=code, hide_index=True, placeholder="—", disabled=[code, name, vnow])
+    if comp_grid is None or main_grid is None:
+        return seed
+    baseline_points = {c.code: baseline.components[c.code].points or 0.0 for c in editable}
+    points = {r[code]: r[new] for r in comp_grid
+              if r[new] is not None and abs(r[new] - baseline_points[r[code]]) > 1e-9}
+    values = {r[code]: r[vnew] for r in main_grid if r[vnew] is not None}
     return Scenario(seed.name, points, values)
 
 
@@ -191,18 +192,29 @@ def goal_seek(ns: str, fw: Framework, responses: Mapping[str, Response], baselin
     kind = st.radio(t("goalseek.target_kind", lang), list(kinds), format_func=kinds.get, horizontal=True,
                     key=f"{ns}_gs_kind")
     if kind == "dti":
-        target = st.number_input(t("goalseek.target_dti", lang), 0.0, 1.0, min(1.0, round(baseline.dti + 0.05, 2)),
-                                 step=0.01, format="%.4f", key=f"{ns}_gs_dti")
+        target = widgets.number_field(t("goalseek.target_dti", lang), min(1.0, round(baseline.dti + 0.05, 2)),
+                                      key=f"{ns}_gs_dti", lang=lang, low=0.0, high=1.0)
+        if target is None:
+            st.session_state.pop(f"{ns}_plan", None)  # no plan for a refused target (the report shows none)
+            return None
     else:
         values = table.values(year, "dti", rank_of)
         if not values:
             st.info(t("decide.no_values_year", lang, year=year))
             return None
-        rank = st.number_input(t("goalseek.target_rank", lang), 1, len(values) + 1, 1, key=f"{ns}_gs_rank")
+        rank = widgets.number_field(t("goalseek.target_rank", lang), 1, key=f"{ns}_gs_rank", lang=lang, low=1,
+                                    high=len(values) + 1, integer=True)
+        if rank is None:
+            st.session_state.pop(f"{ns}_plan", None)
+            return None
         target = table.value_for_rank(int(rank), year, "dti", rank_of)
         st.caption(t("goalseek.rank_needs", lang, rank=int(rank), among=len(values) + 1, year=year,
                      value=fmt_number(target, lang)))
-    efforts, targets = _efforts_editor(ns, fw, lang)
+    efforts_targets = _efforts_editor(ns, fw, lang)
+    if efforts_targets is None:
+        st.session_state.pop(f"{ns}_plan", None)
+        return None
+    efforts, targets = efforts_targets
     try:
         plan = goalseek.seek(fw, responses, target, efforts, targets)
     except goalseek.GoalSeekError as exc:
@@ -213,21 +225,24 @@ def goal_seek(ns: str, fw: Framework, responses: Mapping[str, Response], baselin
     return plan
 
 
-def _efforts_editor(ns: str, fw: Framework, lang: str) -> tuple[dict[str, float], dict[str, float]]:
+def _efforts_editor(ns: str, fw: Framework, lang: str) -> tuple[dict[str, float], dict[str, float]] | None:
+    """Effort and target points per component; None while a cell is refused (its message is under the grid)."""
     code, name, top = (t(f"scenarios.col_{c}", lang) for c in ("code", "name", "max"))
     effort, target = t("goalseek.col_effort", lang), t("goalseek.col_target", lang)
-    rows = [{code: c.code, name: c.name(lang), top: c.max_points, effort: 1.0, target: c.max_points}
-            for c in fw.components if c.rule.type != "not_scored"]
+    editable = [c for c in fw.components if c.rule.type != "not_scored"]
+    rows = [{code: c.code, name: c.name(lang), top: fmt_points(c.max_points, lang), effort: 1.0, target: c.max_points}
+            for c in editable]
     with st.expander(t("goalseek.efforts", lang)):
         st.caption(t("goalseek.efforts_help", lang))
-        df = st.data_editor(pd.DataFrame(rows), key=f"{ns}_gs_efforts", hide_index=True, height=260,
-                            disabled=[code, name, top],
-                            column_config={effort: st.column_config.NumberColumn(effort, min_value=0.01, step=0.5),
-                                           target: st.column_config.NumberColumn(target, min_value=0.0, step=0.5)})
-    records = df.to_dict("records")
-    efforts = {r[code]: float(r[effort]) for r in records if not pd.isna(r[effort]) and float(r[effort]) != 1.0}
-    targets = {r[code]: float(r[target]) for r in records
-               if not pd.isna(r[target]) and abs(float(r[target]) - float(r[top])) > 1e-9}
+        grid = widgets.number_grid(rows, key=f"{ns}_gs_efforts", lang=lang, row_label=code,
+                                   editable={effort: (0.01, None), target: (0.0, None)},
+                                   hide_index=True, height=260, disabled=[code, name, top])
+    if grid is None:
+        return None
+    max_points = {c.code: c.max_points for c in editable}
+    efforts = {r[code]: r[effort] for r in grid if r[effort] is not None and r[effort] != 1.0}
+    targets = {r[code]: r[target] for r in grid
+               if r[target] is not None and abs(r[target] - max_points[r[code]]) > 1e-9}
     return efforts, targets
 
 
@@ -351,7 +366,7 @@ def band_panel(fw: Framework, responses: Mapping[str, Response], result: Result,
                              year=year)
         st.info(text + ".", icon=":material/target:")
         with st.expander(t("uncertainty.sensitivity", lang)):
-            st.caption(t("uncertainty.explain", lang, draws=f"{u.draws:,}".replace(",", "." if lang == "vi" else ",")))
+            st.caption(t("uncertainty.explain", lang, draws=fmt_points(u.draws, lang)))
             levels = uncertainty.confidence(fw, responses, appraised)
             rows = [{t("scenarios.col_code", lang): code,
                      t("scenarios.col_name", lang): fw.component_by_code[code].name(lang),

@@ -13,7 +13,16 @@ from typing import Any
 from dti.framework.model import Component
 from dti.scoring import rules
 from dti.scoring.engine import Response
-from dti.scoring.rules import InputError, check_points, find_level, is_blank, parts_met, points_from_value, ratio_parts
+from dti.scoring.rules import (
+    InputError,
+    check_points,
+    find_level,
+    is_blank,
+    parts_met,
+    points_from_value,
+    ratio_parts,
+    read_number,
+)
 
 YES, NO = "có", "không"
 
@@ -41,10 +50,16 @@ def all_keys(comp: Component) -> list[str]:
 
 
 def _as_number(x: Any) -> float | None:
+    """A stored value as the number its field shows; None when blank or unreadable (the field starts empty)."""
     try:
-        return None if is_blank(x) else float(str(x).replace(",", ".")) if isinstance(x, str) else float(x)
-    except (TypeError, ValueError):
+        return None if is_blank(x) else read_number(x)
+    except InputError:
         return None
+
+
+def _typed(x: Any, what: str, high: float | None = None) -> float | None:
+    """What a number field holds (the text typed, in either language's format, or a number); None when blank."""
+    return None if is_blank(x) else read_number(x, what, high)
 
 
 def widget_values(comp: Component, resp: Response | None) -> dict[str, Any]:
@@ -104,7 +119,7 @@ def response_from_widgets(comp: Component, values: dict[str, Any]) -> Response |
     value: Any = None
     points: float | None = None
     if rule.type == "ratio":
-        a, b = values.get(key(code, "a")), values.get(key(code, "b"))
+        a, b = _typed(values.get(key(code, "a")), "a"), _typed(values.get(key(code, "b")), "b")
         if a is not None and b is not None:
             value = f"{_plain(a)}/{_plain(b)}"
         elif a is not None or b is not None:
@@ -116,8 +131,10 @@ def response_from_widgets(comp: Component, values: dict[str, Any]) -> Response |
         elif values.get(key(code, "none")):
             points = 0.0  # "no part met" is an answer worth 0, not a blank
     elif rule.type == "direct":
-        raw = values.get(key(code, "value"))
-        points = None if raw is None else float(raw)
+        points = _typed(values.get(key(code, "value")), "points", high=comp.max_points)
+    elif rule.type == "stepped":
+        count = _typed(values.get(key(code, "value")), "count")
+        value = None if count is None else _plain(count)
     else:
         raw = values.get(key(code, "value"))
         if isinstance(raw, float):
@@ -134,5 +151,5 @@ def response_from_widgets(comp: Component, values: dict[str, Any]) -> Response |
 
 
 def _plain(x: float) -> str:
-    """3.0 → '3', 2.5 → '2.5' (the form the rules and files read)."""
-    return f"{float(x):g}"
+    """3.0 → '3', 2.5 → '2.5', 1234567.0 → '1234567' (the form the rules and files read; every digit kept)."""
+    return f"{float(x):.15g}"

@@ -1,16 +1,18 @@
-"""Small widgets shared by the pages: edition picker, provisional mark, error guard, figures in words."""
+"""Small widgets shared by the pages: edition picker, provisional mark, error guard, figures in words, number field."""
 
 from __future__ import annotations
 
 import logging
+import math
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 
+import pandas as pd
 import streamlit as st
 
 from dti.framework.model import Framework, ProvenanceStatus
-from dti.i18n import fmt_number, fmt_points, t
+from dti.i18n import MAX_NUMBER_CHARS, NumberError, fmt_number, fmt_points, parse_number, plain_number, t
 from dti.scoring.engine import Result
 from dti.storage import StorageUnavailable
 from dti.text import clean_text
@@ -129,3 +131,110 @@ def delta(x: float, lang: str, digits: int = 4) -> dict:
     if round(x, digits) == 0:
         return {"delta": "±" + fmt_number(0.0, lang, digits), "delta_color": "off", "delta_arrow": "off"}
     return {"delta": signed(x, lang, digits)}
+
+
+def number_text(label: str, value: float | None, *, key: str, lang: str, container=None, **kwargs) -> str:
+    """The one input of a number a person types: a text input showing ``value`` in the language's format.
+
+    Not ``st.number_input``: the browser reads '1,5' there as 15. The text shown has no thousands separator
+    (1500, 1,5), so it reads back unchanged; what is typed goes through ``dti.i18n.parse_number`` (directly or
+    through the rules), and the typed text stays in the field whatever it is. ``kwargs`` go to ``st.text_input``.
+    Returns the text in the field.
+    """
+    shown = "" if value is None else plain_number(value, lang)
+    return (container or st).text_input(label, shown, key=key, max_chars=MAX_NUMBER_CHARS, **kwargs)
+
+
+def read_number(text: str | None, lang: str, *, low: float | None = None, high: float | None = None,
+                integer: bool = False) -> float | None:
+    """The number in a field's text (None when blank); NumberError when malformed, ambiguous or out of range."""
+    if text is None or not str(text).strip():
+        return None
+    value = parse_number(text, lang, low=low, high=high)
+    if integer and value != int(value):
+        raise NumberError(str(text), "not_integer")
+    if (low is not None and value < low) or (high is not None and value > high):
+        key = "out_of_range" if low is not None and high is not None else "too_small" if low is not None else "too_big"
+        raise NumberError(str(text), key, low=lambda lg: fmt_points(low, lg), high=lambda lg: fmt_points(high, lg))
+    return value
+
+
+def number_field(label: str, value: float | None, *, key: str, lang: str, low: float | None = None,
+                 high: float | None = None, integer: bool = False, container=None, **kwargs) -> float | None:
+    """A number field that reads itself: the number typed, or None (blank, or refused with a message at the field).
+
+    A refused text stays in the field with the reason under it; the caller gets None and uses nothing.
+    """
+    box = container or st
+    text = number_text(label, value, key=key, lang=lang, container=box, **kwargs)
+    try:
+        return read_number(text, lang, low=low, high=high, integer=integer)
+    except NumberError as exc:
+        box.error(t("numbers.refused", lang, problem=exc.message(lang)), icon=":material/error:")
+        return None
+
+
+def number_grid(rows: list[dict], *, key: str, lang: str, editable: Mapping[str, tuple[float | None, float | None]],
+                row_label: str, labels: Mapping[str, str] | None = None, **editor_kwargs) -> list[dict] | None:
+    """An editable table whose ``editable`` columns (name → (low, high)) are number cells read by the one parser.
+
+    The cells are text (a grid's number cell reads '1,5' as 15, and shows 7.5 in Vietnamese): they show the
+    values in the language's format and accept '1,5' and '1.5' alike. Returns the rows with those cells as
+    floats (None when blank), or None when a cell is refused: the message under the table names the row's
+    ``row_label`` (the component), the column (its ``labels`` entry) and the fix, and the caller uses and saves
+    nothing. Read-only number columns are given by the caller already formatted (``fmt_points``/``fmt_number``).
+    """
+    def cell(value) -> str:
+        return "" if value is None or (isinstance(value, float) and math.isnan(value)) else plain_number(value, lang)
+
+    shown = pd.DataFrame([{k: cell(v) if k in editable else v for k, v in r.items()} for r in rows])
+    labels = dict(labels or {})
+    config = {col: st.column_config.TextColumn(labels.get(col, col), max_chars=MAX_NUMBER_CHARS) for col in editable}
+    config.update(editor_kwargs.pop("column_config", {}))
+    edited = st.data_editor(shown, key=key, column_config=config, **editor_kwargs)
+    parsed, problems = read_number_cells(edited.to_dict("records"), lang=lang, editable=editable, row_label=row_label,
+                                         labels=labels)
+    if problems:
+        st.error("\n\n".join(problems), icon=":material/error:")
+        return None
+    return parsed
+
+
+def read_number_cells(records: list[dict], *, lang: str, editable: Mapping[str, tuple[float | None, float | None]],
+                      row_label: str, labels: Mapping[str, str] | None = None) -> tuple[list[dict], list[str]]:
+    """The rows of a number grid with its ``editable`` text cells read as numbers, and one message per refused cell."""
+    parsed, problems = [], []
+    for number, record in enumerate(records, start=1):
+        out = dict(record)
+        for col, (low, high) in editable.items():
+            text = record.get(col)
+            try:
+                out[col] = read_number(None if text is None or pd.isna(text) else str(text), lang, low=low, high=high)
+            except NumberError as exc:
+                problems.append(t("numbers.cell_refused", lang, row=number, what=record.get(row_label),
+                                  column=(labels or {}).get(col, col), problem=exc.message(lang)))
+        parsed.append(out)
+    return parsed, problems
+
+
+def number_slider(label: str, *, low: float, high: float, step: float, key: str, lang: str, keep: Iterable[float] = (),
+                  digits: int | None = None, container=None, **kwargs) -> float:
+    """A slider whose figures are in the language's format (0,85; st.slider only shows 0.85).
+
+    The stops are ``low``..``high`` by ``step``, plus the values in ``keep`` (a saved 0,5815 stays exact, so an
+    untouched slider changes nothing). Figures show ``digits`` decimals (0,50), or as many as they have when
+    ``digits`` is None (7,5 · 10) or when a kept value has more (0,5815). ``kwargs`` go to ``st.select_slider``.
+    """
+    def shown(v: float) -> str:
+        return fmt_number(v, lang, digits) if digits is not None and round(v, digits) == v else plain_number(v, lang)
+
+    count = int(round((high - low) / step))
+    stops = {round(low + i * step, 6) for i in range(count + 1)}
+    stops |= {round(float(v), 6) for v in keep if low <= v <= high}
+    if "value" in kwargs:
+        kwargs["value"] = round(float(kwargs["value"]), 6)
+        stops.add(kwargs["value"])
+    if key in st.session_state:  # the position already chosen (or preset by the page) is always a stop
+        stops.add(st.session_state[key])
+    return (container or st).select_slider(label, sorted(stops), key=key, format_func=shown,
+                                           **kwargs)

@@ -11,7 +11,7 @@ import html
 import plotly.graph_objects as go
 
 from dti.framework.model import Framework
-from dti.i18n import fmt_number, t
+from dti.i18n import fmt_number, plotly_separators, t
 from dti.scoring.engine import Result
 
 LOW = "#d62728"  # the lowest main index / pillar
@@ -32,9 +32,12 @@ def _txt(key: str, lang: str) -> str:
     return t(f"results.chart_{key}", lang)
 
 
-def _separators(lang: str) -> str:
-    """Plotly's decimal and thousands separators: ',.' in Vietnamese, '.,' in English."""
-    return ",." if lang == "vi" else ".,"
+def localize(fig: go.Figure, lang: str) -> go.Figure:
+    """Numbers of a figure in the language's format: axes, hover and d3 formats use ',' as the decimal mark in
+    Vietnamese (0,05 not 0.05). Every figure of the app goes through here; text labels are already formatted
+    by ``dti.i18n.fmt_number``."""
+    fig.update_layout(separators=plotly_separators(lang))
+    return fig
 
 
 def dti_gauge(result: Result, lang: str) -> go.Figure:
@@ -45,9 +48,8 @@ def dti_gauge(result: Result, lang: str) -> go.Figure:
                "steps": [{"range": [0, 0.5], "color": "#f3d6d6"}, {"range": [0.5, 0.75], "color": "#fbeed5"},
                          {"range": [0.75, 1], "color": "#d9efd9"}]},
     ))
-    fig.update_layout(separators=_separators(lang), **{**_LAYOUT, "height": 260,
-                                                       "margin": {"l": 30, "r": 30, "t": 50, "b": 10}})
-    return fig
+    fig.update_layout(**{**_LAYOUT, "height": 260, "margin": {"l": 30, "r": 30, "t": 50, "b": 10}})
+    return localize(fig, lang)
 
 
 def main_index_bars(fw: Framework, result: Result, lang: str) -> go.Figure:
@@ -64,8 +66,8 @@ def main_index_bars(fw: Framework, result: Result, lang: str) -> go.Figure:
         hoverinfo="text+y",
     ))
     fig.update_layout(title=_txt("main_indices", lang), xaxis={"range": [0, 1.15]},
-                      yaxis={"autorange": "reversed"}, separators=_separators(lang), **_LAYOUT)
-    return fig
+                      yaxis={"autorange": "reversed"}, **_LAYOUT)
+    return localize(fig, lang)
 
 
 def _wrap(text: str, width: int = 16) -> str:
@@ -89,9 +91,9 @@ def radar(fw: Framework, result: Result, lang: str) -> go.Figure:
         text=[fmt_number(v, lang) for v in values + values[:1]], hoverinfo="text+theta",
     ))
     fig.update_layout(title=_txt("radar", lang), polar={"radialaxis": {"range": [0, 1]}},
-                      separators=_separators(lang), showlegend=False,
+                      showlegend=False,
                       **{**_LAYOUT, "margin": {"l": 110, "r": 110, "t": 60, "b": 30}})
-    return fig
+    return localize(fig, lang)
 
 
 def pillar_bars(fw: Framework, result: Result, lang: str) -> go.Figure:
@@ -103,9 +105,9 @@ def pillar_bars(fw: Framework, result: Result, lang: str) -> go.Figure:
         marker_color=[LOW if c == lowest else BAR for c in codes],
         text=[fmt_number(v, lang) for v in values], textposition="outside", cliponaxis=False, hoverinfo="text+x",
     ))
-    fig.update_layout(title=_txt("pillars", lang), yaxis={"range": [0, 1.1]}, separators=_separators(lang),
+    fig.update_layout(title=_txt("pillars", lang), yaxis={"range": [0, 1.1]},
                       **_LAYOUT)
-    return fig
+    return localize(fig, lang)
 
 
 def compare_bars(fw: Framework, saved: Result, scenario: Result, lang: str) -> go.Figure:
@@ -120,5 +122,5 @@ def compare_bars(fw: Framework, saved: Result, scenario: Result, lang: str) -> g
                text=[fmt_number(v, lang) for v in new], textposition="outside", hoverinfo="text+x+name"),
     ])
     fig.update_layout(barmode="group", title=_txt("compare", lang), yaxis={"range": [0, 1.1]},
-                      separators=_separators(lang), legend={"orientation": "h", "y": -0.15}, **_LAYOUT)
-    return fig
+                      legend={"orientation": "h", "y": -0.15}, **_LAYOUT)
+    return localize(fig, lang)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from dti.i18n import NumberError, parse_number
 from dti.io import limits
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -190,7 +191,7 @@ def _parse(rows: Iterable[dict[str, str]], name: str) -> PublishedTable:
             problems.append(f"{where}: province is empty; write the province name")
         if measure not in MEASURES:
             problems.append(f"{where}: measure {measure!r} is unknown; use one of {', '.join(MEASURES)}")
-        value = _number(row.get("value"), where, "value", problems)
+        value = _number(row.get("value"), where, "value", problems, high=1.0)
         if value is not None and not 0 <= value <= 1:
             problems.append(f"{where}: value {value:g} is out of range; write a value from 0 to 1 (e.g. 0,7163)")
         rank = _number(row.get("rank"), where, "rank", problems)
@@ -207,16 +208,13 @@ def _parse(rows: Iterable[dict[str, str]], name: str) -> PublishedTable:
     return PublishedTable(facts, name)
 
 
-def _number(text, where: str, label: str, problems: list[str]) -> float | None:
+def _number(text, where: str, label: str, problems: list[str], high: float | None = None) -> float | None:
     if text is None or str(text).strip() == "":
         return None
-    cleaned = str(text).strip()
-    if cleaned.count(",") == 1 and "." not in cleaned:
-        cleaned = cleaned.replace(",", ".")  # 0,7163 as written in Vietnamese
     try:
-        number = float(cleaned)
-    except ValueError:
-        problems.append(f"{where}: {label} {text!r} is not a number; write e.g. 0.7163 or leave it empty")
+        number = parse_number(str(text), high=high)  # the one parser: 0,7163 and 0.7163 alike
+    except NumberError as exc:
+        problems.append(f"{where}: {label} {exc.message('en')}; or leave it empty")
         return None
     if not math.isfinite(number):
         problems.append(f"{where}: {label} {text!r} is not a finite number")
@@ -290,6 +288,7 @@ def peer_figure(table: PublishedTable, year: int, rank_of: int | None, value: fl
     """Published values of one ranking as horizontal bars, best on top, with the estimate highlighted."""
     import plotly.graph_objects as go
 
+    from dti.decide import charts
     from dti.i18n import fmt_number
 
     items = sorted(table.values(year, measure, rank_of).items(), key=lambda kv: kv[1])
@@ -305,5 +304,5 @@ def peer_figure(table: PublishedTable, year: int, rank_of: int | None, value: fl
     fig = go.Figure(go.Bar(x=values, y=names, orientation="h", marker_color=colours,
                            text=[fmt_number(v, lang) for v in values], textposition="outside", hoverinfo="skip"))
     fig.update_layout(height=height or max(260, 34 * len(values) + 80), xaxis={"range": [0, 1.05]},
-                      margin={"t": 10, "b": 10, "l": 10, "r": 10}, separators=",." if lang == "vi" else ".,")
-    return fig
+                      margin={"t": 10, "b": 10, "l": 10, "r": 10})
+    return charts.localize(fig, lang)

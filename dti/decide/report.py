@@ -56,6 +56,8 @@ def _esc(text) -> str:
 def _figure_html(data: ReportData) -> str:
     import plotly.graph_objects as go
 
+    from dti.decide import charts
+
     fw, lang, r = data.fw, data.lang, data.result
     mains = fw.scored_main_indices
     # Names wrapped on two or three short lines stay horizontal and readable on paper.
@@ -69,9 +71,10 @@ def _figure_html(data: ReportData) -> str:
         fig.add_bar(name=data.scenario.name, x=names, y=sv, marker_color="#2ca02c",
                     text=[fmt_number(v, lang, 2) for v in sv], textposition="outside", hoverinfo="skip")
     fig.update_layout(barmode="group", height=215, yaxis={"range": [0, 1.15]}, xaxis={"tickangle": 0},
-                      separators=",." if lang == "vi" else ".,", font={"size": 10},
+                      font={"size": 10},
                       margin={"t": 24, "b": 4, "l": 4, "r": 4},
                       legend={"orientation": "h", "x": 1, "xanchor": "right", "y": 1.02, "yanchor": "bottom"})
+    charts.localize(fig, lang)
     # The whole plotly.js goes inline: the file must open without a network (and print from the browser).
     return fig.to_html(full_html=False, include_plotlyjs=True, default_width="100%",
                        config={"displayModeBar": False, "staticPlot": True})

@@ -146,6 +146,7 @@ def comparison_figure(fw: Framework, rows: Sequence[ScenarioResult], lang: str =
     """One grouped bar chart: DTI, pillars and main indices, one colour per scenario."""
     import plotly.graph_objects as go
 
+    from dti.decide import charts
     from dti.decide.charts import chart_text
     from dti.i18n import fmt_number
     from dti.i18n import name as label
@@ -165,9 +166,8 @@ def comparison_figure(fw: Framework, rows: Sequence[ScenarioResult], lang: str =
     # Category axis: main-index codes "1".."9" would otherwise make a numeric axis and drop DTI and the pillars.
     fig.update_layout(barmode="group", height=height, yaxis={"range": [0, 1.08], "tickformat": ".2f"},
                       xaxis={"type": "category"},
-                      legend={"orientation": "h", "y": -0.15}, margin={"t": 30, "b": 10, "l": 10, "r": 10},
-                      separators=",." if lang == "vi" else ".,")
-    return fig
+                      legend={"orientation": "h", "y": -0.15}, margin={"t": 30, "b": 10, "l": 10, "r": 10})
+    return charts.localize(fig, lang)
 
 
 # --- Sharing a scenario as a link --------------------------------------------------------------------

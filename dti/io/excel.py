@@ -22,7 +22,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from dti.framework.model import Component, Framework
-from dti.i18n import fmt_number, t
+from dti.i18n import fmt_number, fmt_points, t
 from dti.io import limits
 from dti.io.export import FORMULA_START, safe_text, value_label
 from dti.io.inputs import MAX_INPUT_BYTES, read_bytes, read_rows
@@ -111,7 +111,7 @@ def _how_to_answer(comp: Component, lang: str) -> str:
         return t("excel.how_stepped", lang, unit=rule.unit_vi if lang == "vi" else rule.unit_en)
     if rule.type == "parts":
         return t("excel.how_parts", lang, parts=";".join(p.key for p in rule.parts))
-    return t(f"excel.how_{rule.type}", lang, max=f"{comp.max_points:g}")
+    return t(f"excel.how_{rule.type}", lang, max=fmt_points(comp.max_points, lang))
 
 
 def _points_formula(comp: Component, row: int, lists: dict[str, str]) -> str | None:

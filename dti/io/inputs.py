@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from dti.framework.model import Framework
+from dti.i18n import NumberError, fmt_number, parse_number
 from dti.io import limits
 from dti.scoring.engine import InputProblem, InputProblems
 
@@ -91,7 +92,7 @@ def _read_rows(data: bytes, name: str) -> list[dict[str, Any]]:
     if len(data) > MAX_INPUT_BYTES:
         raise InputProblems([InputProblem("", f"is {len(data) / 1e6:.1f} MB, over the {MAX_INPUT_BYTES // 10**6} MB "
                                           "limit; split it or remove unused sheets", file=name,
-                                          message_vi=f"nặng {len(data) / 1e6:.1f} MB, quá giới hạn "
+                                          message_vi=f"nặng {fmt_number(len(data) / 1e6, 'vi', 1)} MB, quá giới hạn "
                                                      f"{MAX_INPUT_BYTES // 10**6} MB; hãy tách tệp hoặc xoá các "
                                                      "trang không dùng")])
     suffix = Path(name).suffix.lower()
@@ -132,9 +133,9 @@ def read_main_values(fw: Framework, path: str | Path) -> dict[str, float]:
             continue
         raw = row.get("value")
         try:
-            v = float(str(raw).strip().replace(",", ".")) if not _blank(raw) else None
-        except ValueError:
-            problems.append(InputProblem(code, f"value {raw!r} is not a number; write a value from 0 to 1",
+            v = parse_number(str(raw), high=1.0) if not _blank(raw) else None
+        except NumberError as exc:
+            problems.append(InputProblem(code, f"value {exc.input!r} {exc.reason('en')}; write a value from 0 to 1",
                                          row=i, file=name, kind="main index"))
             continue
         if v is None:

@@ -11,6 +11,7 @@ import math
 from typing import Any
 
 from dti.framework.model import Component
+from dti.i18n import NumberError, parse_number, plain_number
 
 YES = {"yes", "y", "true", "1", "có", "co", "đạt", "dat", "x"}
 NO = {"no", "n", "false", "0", "không", "khong", "chưa", "chua", "chưa đạt", "không đạt"}
@@ -40,26 +41,39 @@ def _what_vi(what: str) -> str:
     return _WHAT_VI.get(what, what)
 
 
-def _number(value: Any, what: str = "value") -> float:
+def _vi(x: float) -> str:
+    """A number inside a Vietnamese message: 12,5 (the decimal comma), every digit kept."""
+    return plain_number(x, "vi")
+
+
+def _number(value: Any, what: str = "value", high: float | None = None) -> float:
     if isinstance(value, bool):
         raise InputError(f"{what} {value!r} is not a number; write a number such as 3",
                          f"{_what_vi(what)} {value!r} không phải là số; hãy nhập một số, ví dụ 3")
     if isinstance(value, (int, float)):
         number = float(value)
     else:
-        text = str(value).strip().replace("\u00a0", "").replace(" ", "")
-        # Vietnamese writes 0,75; accept it when there is no other separator.
-        if text.count(",") == 1 and "." not in text:
-            text = text.replace(",", ".")
+        # The one parser of numbers meant for people: 1,5 and 1.5 alike; '1.500' (1500 or 1,5?) is refused.
         try:
-            number = float(text)
-        except ValueError:
-            raise InputError(f"{what} {str(value)!r} is not a number; write a number such as 3",
-                             f"{_what_vi(what)} {str(value)!r} không phải là số; hãy nhập một số, ví dụ 3") from None
+            number = parse_number(str(value), high=high)  # a known top ('1.000' of 10 points) settles 1000 vs 1
+        except NumberError as exc:
+            if exc.key == "malformed":
+                raise InputError(f"{what} {exc.input!r} is not a number; write a number such as 3",
+                                 f"{_what_vi(what)} {exc.input!r} không phải là số; hãy nhập một số, ví dụ 3") from None
+            raise InputError(f"{what} {exc.input!r} {exc.reason('en')}",
+                             f"{_what_vi(what)} {exc.input!r} {exc.reason('vi')}") from None
     if not math.isfinite(number):
         raise InputError(f"{what} {value!r} is not a finite number; write a number such as 3",
                          f"{_what_vi(what)} {value!r} không phải là số hữu hạn; hãy nhập một số, ví dụ 3")
     return number
+
+
+def read_number(value: Any, what: str = "value", high: float | None = None) -> float:
+    """A number typed in a form or read from a file (text through ``dti.i18n.parse_number``).
+
+    Raises InputError naming ``what`` (value, count, points, a, b); ``high`` is the largest sensible value.
+    """
+    return _number(value, what, high)
 
 
 def _is_blank(value: Any) -> bool:
@@ -97,7 +111,7 @@ def points_from_value(component: Component, value: Any) -> float:
         count = _number(value, "count")
         if count < 0:
             raise InputError(f"count {count:g} is negative; write a count ≥ 0",
-                             f"số lần {count:g} là số âm; hãy nhập số lần ≥ 0")
+                             f"số lần {_vi(count)} là số âm; hãy nhập số lần ≥ 0")
         reached = [s.share for s in rule.steps if count >= s.min]
         return (max(reached) if reached else 0.0) * top
     if rule.type == "parts":
@@ -107,15 +121,15 @@ def points_from_value(component: Component, value: Any) -> float:
 
 
 def check_points(component: Component, value: Any) -> float:
-    points = _number(value, "points")
+    points = _number(value, "points", high=component.max_points)
     if points < 0:
         raise InputError(f"points {points:g} are negative; write points from 0 to {component.max_points:g}",
-                         f"điểm {points:g} là số âm; hãy nhập điểm từ 0 đến {component.max_points:g}")
+                         f"điểm {_vi(points)} là số âm; hãy nhập điểm từ 0 đến {_vi(component.max_points)}")
     if points > component.max_points + 1e-9:
         raise InputError(f"points {points:g} are over the maximum {component.max_points:g}; "
                          f"write points from 0 to {component.max_points:g}",
-                         f"điểm {points:g} vượt mức tối đa {component.max_points:g}; "
-                         f"hãy nhập điểm từ 0 đến {component.max_points:g}")
+                         f"điểm {_vi(points)} vượt mức tối đa {_vi(component.max_points)}; "
+                         f"hãy nhập điểm từ 0 đến {_vi(component.max_points)}")
     return points
 
 
@@ -143,7 +157,7 @@ def ratio_parts(value: Any) -> tuple[float, float]:
     a_num, b_num = _number(a, "a"), _number(b, "b")
     if a_num < 0 or b_num < 0:
         raise InputError(f"ratio {a_num:g}/{b_num:g} has a negative part; write counts ≥ 0, e.g. 45/60",
-                         f"tỷ lệ {a_num:g}/{b_num:g} có số âm; hãy nhập các số ≥ 0, ví dụ 45/60")
+                         f"tỷ lệ {_vi(a_num)}/{_vi(b_num)} có số âm; hãy nhập các số ≥ 0, ví dụ 45/60")
     return a_num, b_num
 
 
@@ -173,7 +187,7 @@ def parts_met(component: Component, value: Any) -> dict[str, float]:
             fraction = _number(share, f"part {key}")
         if not 0 <= fraction <= 1:
             raise InputError(f"part {key} = {fraction:g} is out of range; write a share from 0 to 1",
-                             f"phần {key} = {fraction:g} nằm ngoài khoảng; hãy nhập tỷ lệ từ 0 đến 1")
+                             f"phần {key} = {_vi(fraction)} nằm ngoài khoảng; hãy nhập tỷ lệ từ 0 đến 1")
         met[key] = fraction
     return met
 

@@ -102,16 +102,16 @@ def test_scenario_edits_survive_switching_scenarios(app_server, page, screenshot
     grid.scroll_into_view_if_needed()
     page.wait_for_timeout(800)
     box = grid.bounding_box()
-    # First data row (component 1.1), last column "Điểm kịch bản": 3 points is no level of the shipped rules, so it
-    # differs from whatever other tests saved for 1.1 (a whole number: the vi-VN locale writes decimals with ",").
+    # First data row (component 1.1), last column "Điểm kịch bản": 2,5 points (typed with the Vietnamese decimal
+    # comma, read as 2.5) is no level of the shipped rules, so it differs from whatever other tests saved for 1.1.
     page.mouse.dblclick(box["x"] + box["width"] - 40, box["y"] + 52)
     page.wait_for_timeout(500)
-    page.keyboard.type("3")
+    page.keyboard.type("2,5")
     page.keyboard.press("Enter")
     page.wait_for_timeout(500)
     page.mouse.click(10, 10)  # leave the grid: the edit is sent to the app
     page.wait_for_function("() => [...document.querySelectorAll('[data-testid=\"stCode\"]')]"
-                           ".some(e => e.textContent.includes('sc=1.1:3'))", timeout=20_000)
+                           ".some(e => e.textContent.includes('sc=1.1:2.5'))", timeout=20_000)
     page.get_by_role("button", name="Tạo kịch bản từ hiện trạng").click()
     wait_for_app(page)
     page.wait_for_function("() => document.body.textContent.includes('Kịch bản 2')", timeout=20_000)
@@ -123,6 +123,6 @@ def test_scenario_edits_survive_switching_scenarios(app_server, page, screenshot
     option.click()
     wait_for_app(page)
     page.wait_for_function("() => [...document.querySelectorAll('[data-testid=\"stCode\"]')]"
-                           ".some(e => e.textContent.includes('scn=Kịch bản 1&sc=1.1:3'))", timeout=20_000)
-    assert "scn=Kịch bản 1&sc=1.1:3" in link_text()
+                           ".some(e => e.textContent.includes('scn=Kịch bản 1&sc=1.1:2.5'))", timeout=20_000)
+    assert "scn=Kịch bản 1&sc=1.1:2.5" in link_text()
     screenshot("decide-scenario-edit", full_page=False)

@@ -12,13 +12,13 @@ from ui import state, storage_widgets, widgets
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 lang = ui_lang.current()
 fw = widgets.scorable_framework(lang)
-storage_widgets.period_picker(lang)
 storage_widgets.who_is_working(lang)
 actor = storage_widgets.require_role(lang, "coordinator", "agency", "viewer")
 store = state.store()
-period = state.current_assessment()
-mine = store.components_of(period.id, actor.agency_id) if actor.role == "agency" else None
-stem = f"{fw.id}-{period.year}-q{period.quarter}"
+period = state.current_assessment()  # None until something is saved in this period
+year, quarter = state.current_period()
+mine = (store.components_of(period.id, actor.agency_id) if period else set()) if actor.role == "agency" else None
+stem = f"{fw.id}-{year}-q{quarter}"
 
 st.title(t("import_export.title", lang))
 st.subheader(t("import_export.template", lang))
@@ -34,14 +34,14 @@ if actor.role != "viewer":
                                                        mb=excel.MAX_UPLOAD_BYTES // 10**6))
     if uploaded is not None and st.button(t("import_export.import", lang), type="primary"):
         try:
-            n = store.import_file(actor, period.id, uploaded.getvalue(), uploaded.name)
+            n = store.import_file(actor, state.assessment_to_write().id, uploaded.getvalue(), uploaded.name)
         except ImportRefused as exc:
             st.error(t("import_export.refused", lang, file=uploaded.name, n=len(exc.problems)))
             st.markdown("\n".join(f"- {p.text(lang)}" for p in exc.problems[:100]))
         except PermissionDenied as exc:
             st.error(t("import_export.denied", lang, file=uploaded.name, codes=exc.code))
         else:
-            state.set_period(period.year, period.quarter)  # forms re-read the imported answers
+            state.set_period(year, quarter)  # forms re-read the imported answers
             st.success(t("import_export.imported", lang, file=uploaded.name, n=n))
 
 st.subheader(t("import_export.export", lang))

@@ -82,12 +82,13 @@ def main_index_form(fw: Framework, main_code: str, lang: str, only_unanswered: b
                       help=widgets.basis_caption(result, lang), width="stretch")
         shown = 0
         editable = state.editable_codes()
+        scope = state.form_scope()  # once per run, not per component
         for comp in main_index.components:
             if only_unanswered and comp.code in responses and responses[comp.code].is_answered:
                 continue
             if codes is not None and comp.code not in codes:
                 continue
-            component_form(comp, result.components[comp.code], responses.get(comp.code), lang, editable)
+            component_form(comp, result.components[comp.code], responses.get(comp.code), lang, editable, scope)
             shown += 1
         if shown == 0 and codes is None:
             st.success(t("assessment.all_answered_here", lang))
@@ -96,10 +97,13 @@ def main_index_form(fw: Framework, main_code: str, lang: str, only_unanswered: b
 
 
 def component_form(comp: Component, scored: ComponentScore, given: Response | None, lang: str,
-                   editable: set[str] | None = None) -> None:
-    """One component's row; read-only (disabled) unless ``editable`` (None: every component) holds it."""
+                   editable: set[str] | None = None, scope: str | None = None) -> None:
+    """One component's row; read-only (disabled) unless ``editable`` (None: every component) holds it.
+
+    ``scope``: ui.state.form_scope(), the part of the widget keys bound to the assessment on screen.
+    """
     code = comp.code
-    scope = state.form_scope()  # keys bound to the assessment on screen (see ui.forms.key)
+    scope = state.form_scope() if scope is None else scope
     if forms.key(code, "evidence", scope) not in st.session_state:
         # The form is (re)filled from storage now: first shown, or after an upload, a new period or edition.
         given = state.get_response(code)

@@ -40,7 +40,7 @@ EDITION_KEY = "edition_id"
 ACTOR_KEY = "actor"  # the logged-in Actor (local accounts); single-user and OIDC modes derive it
 PERIOD_KEY = "period"  # (year, quarter) being assessed
 # Remembered per session in ui.memo's single session-state entry (see there why).
-ASSESSMENT_KEY = "assessment"  # ((url, edition, year, quarter), AssessmentInfo) of the current period
+ASSESSMENT_KEY = "assessment"  # ((url, edition, year, quarter), AssessmentInfo or None) of the current period
 DATABASE_URL_KEY = "database_url"  # resolved once per session
 OIDC_KEY = "oidc"
 SEEN_KEY = "seen_versions"  # (url, edition, year, quarter, code) → version of the answer the form was filled from
@@ -204,7 +204,8 @@ def current_assessment() -> AssessmentInfo | None:
         st.stop()
     key = _assessment_key()
     found = memo().get(ASSESSMENT_KEY)
-    if found is None or found[0] != key or found[1] is None:  # looked up once per period once it exists
+    # Looked up once per period once it exists; a missing one on every read (someone may create it meanwhile).
+    if found is None or found[0] != key or found[1] is None:
         found = (key, store().assessment(key[1], key[2], key[3], create=False))
         memo()[ASSESSMENT_KEY] = found
     return found[1]

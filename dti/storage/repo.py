@@ -388,10 +388,12 @@ class Store:
         The same rule refuses writes (save_response, import_responses), so a form disabled from it never
         offers a change that would be refused. ``assessment_id`` None: a period nobody has saved into yet.
         """
+        if actor.role != "agency":  # asked on every rerun of the form: no database round trip when not needed
+            return self._editable(None, actor, assessment_id)
         with self.engine.connect() as conn:
             return self._editable(conn, actor, assessment_id)
 
-    def _editable(self, s: Session | Connection, actor: Actor, assessment_id: int | None) -> set[str] | None:
+    def _editable(self, s: Session | Connection | None, actor: Actor, assessment_id: int | None) -> set[str] | None:
         if actor.role == "viewer":
             return set()
         if actor.role == "agency":

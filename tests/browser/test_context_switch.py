@@ -34,7 +34,8 @@ def type_into(page, code: str, name: str, text: str) -> None:
 
 def choose(page, box_locator, option: str) -> None:
     box_locator.get_by_role("combobox").click()
-    page.get_by_role("option", name=re.compile("^" + re.escape(option))).first.click()
+    # "/" cannot stand in Playwright's regex selector even escaped: any character there.
+    page.get_by_role("option", name=re.compile("^" + re.escape(option).replace("/", "."))).first.click()
     wait_for_app(page)
 
 
@@ -95,3 +96,29 @@ def test_nothing_typed_in_one_edition_or_quarter_reaches_another(tmp_path):
     others = {key: (r.value, r.evidence, r.note) for key, r in by_period.items() if not r.evidence}
     assert sorted(v for v in others.values()) == [("deputy", "", ""), ("top_leader", "", "")]
     assert len(by_period) == 3  # 2022 this quarter, the copy this quarter, 2022 the other quarter
+
+
+def test_a_refused_stale_save_shows_the_stored_value_in_the_field(tmp_path, page):
+    """Someone else saved meanwhile: the field shows their (stored) level again, not the refused one."""
+    fw = registry.load(EDITION)
+    proc, base_url, _log = start_streamlit("app.py", tmp_path)
+    try:
+        page.goto(f"{base_url}/assessment")
+        wait_for_app(page)
+        choose(page, field(page, "1.1", "value"), level_label(fw, "1.1", "deputy"))
+        store = Store.open(f"sqlite:///{tmp_path / 'dti.sqlite'}")
+        try:
+            info = store.assessments()[0]
+            from dti.storage import Actor
+
+            store.save_response(Actor("bob", "coordinator"), info.id, "1.1", 1, value="top_leader")
+        finally:
+            store.close()
+        choose(page, field(page, "1.1", "value"), level_label(fw, "1.1", "none"))
+        alert = page.get_by_text(re.compile("bob đã lưu giá trị khác"))
+        expect(alert).to_contain_text(level_label(fw, "1.1", "top_leader"))
+        expect(field(page, "1.1", "value").get_by_role("combobox")).to_have_value(
+            re.compile("^" + re.escape(level_label(fw, "1.1", "top_leader"))))
+        save_screenshot(page, "context-3-stale-save")
+    finally:
+        stop(proc)

@@ -1,5 +1,7 @@
 """So sánh các tỉnh / Peer comparison: the estimate among published results, best provinces, merged provinces."""
 
+import html
+
 import pandas as pd
 import streamlit as st
 
@@ -49,7 +51,8 @@ national_col.metric(t("peers.national", lang), fmt_number(average, lang) if aver
 st.caption(widgets.basis_caption(result, lang))
 
 st.subheader(t("peers.chart_title", lang, year=year))
-you = t("context.estimate_of", lang, name=state.province_name()) if state.province_name() else t("peers.you", lang)
+province = html.escape(state.province_name())  # Plotly reads tags in labels: the name is shown as typed
+you = t("context.estimate_of", lang, name=province) if province else t("peers.you", lang)
 st.plotly_chart(peers.peer_figure(table, year, rank_of, None if result.is_empty else result.dti, you, lang),
                 key="peers_chart")
 

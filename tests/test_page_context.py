@@ -316,3 +316,18 @@ def test_an_agency_starts_on_its_own_components_and_others_are_read_only(db):
     at.selectbox(key="a_agency").select_index(0).run()  # every agency: the others' components, read-only
     disabled = {FORM_KEY.fullmatch(w.key).group(1) for w in _form_widgets(at) if w.disabled}
     assert "1.4" in disabled and "1.1" in disabled and "1.2" not in disabled
+
+
+def test_copying_into_a_period_someone_just_saved_into_overwrites_nothing(db):
+    q3 = db.assessment(EDITION, 2026, 3).id
+    db.save_response(COORD, q3, "1.1", 0, value="deputy")
+    page = AppTest.from_file(str(registry.REPO_ROOT / "pages" / "assessment.py"), default_timeout=60)
+    page.session_state["period"] = (2026, 4)
+    page.run()
+    copy = next(b for b in page.button if b.label == "Sao chép từ Quý 3/2026")
+    q4 = db.assessment(EDITION, 2026, 4).id
+    db.save_response(Actor("bob", "coordinator"), q4, "1.1", 0, value="top_leader")  # meanwhile
+    copy.click().run()
+    assert_clean(page)
+    assert any("Quý 4/2026 vừa có câu trả lời của người khác" in e.value for e in page.error)
+    assert db.stored(q4)["1.1"].value == "top_leader"

@@ -34,6 +34,8 @@ def line(fw: Framework, lang: str) -> str:
 def show(fw: Framework, lang: str) -> None:
     """The context line, and for an empty period its notice and the coordinator's copy action."""
     st.text(line(fw, lang))  # st.text: a province name like "*x*" is shown, never rendered as Markdown
+    if COPY_ERROR_KEY in st.session_state:  # a refused copy (the period may no longer be empty)
+        st.error(st.session_state.pop(COPY_ERROR_KEY))
     if not state.period_is_empty():
         return
     year, quarter = state.current_period()
@@ -48,8 +50,6 @@ def show(fw: Framework, lang: str) -> None:
     if actor is not None and actor.role == "coordinator":
         st.button(t("context.copy_from", lang, previous=source), key="ctx_copy", on_click=_copy, args=(previous,),
                   icon=":material/content_copy:")
-    if COPY_ERROR_KEY in st.session_state:
-        st.error(st.session_state.pop(COPY_ERROR_KEY))
 
 
 def _copy(previous: AssessmentInfo) -> None:

@@ -25,8 +25,8 @@ from dti.storage import (
     Actor,
     AssessmentInfo,
     ConflictError,
+    PeriodExists,
     PermissionDenied,
-    StorageError,
     Store,
     StoredResponse,
     auth,
@@ -270,12 +270,13 @@ def copy_previous_period(source: AssessmentInfo) -> str | None:
     """Fill the (empty) current period with ``source``'s answers and assignments; None when done, else why not."""
     year, quarter = current_period()
     actor = current_actor() or Actor("?", "viewer")
+    lang = ui_lang.current()
     try:
         store().copy_period(actor, source.id, year, quarter)
     except PermissionDenied:
-        return t("storage.viewer_readonly", ui_lang.current())
-    except StorageError as exc:
-        return str(exc)
+        return t("auth.not_allowed", lang, roles=t("auth.role_coordinator", lang))
+    except PeriodExists:  # someone saved into it meanwhile: never overwritten
+        return t("context.period_taken", lang, period=t("storage.period_label", lang, year=year, quarter=quarter))
     memo().pop(ASSESSMENT_KEY, None)
     _forget_widget_values()
     return None
@@ -289,11 +290,11 @@ def province_name() -> str:
     return store().province()[0]
 
 
-def set_province_name(name: str) -> str | None:
+def set_province_name(new_name: str) -> str | None:
     """Save the province's name (coordinator only); None when saved, else the reason."""
     actor = current_actor() or Actor("?", "viewer")
     try:
-        store().set_province(actor, name, store().province()[1])
+        store().set_province(actor, new_name, store().province()[1])
     except PermissionDenied:
         return t("auth.not_allowed", ui_lang.current(), roles=t("auth.role_coordinator", ui_lang.current()))
     return None
@@ -397,7 +398,8 @@ def _refused(code: str, message: str, stored: StoredResponse | None) -> None:
     key lives, so only a value set here replaces the refused one on the screen.
     """
     scope = form_scope()
-    comp = current_framework().component_by_code.get(code) if current_framework() else None
+    fw = current_framework()
+    comp = fw.component_by_code.get(code) if fw else None
     if comp is not None:
         given = stored.to_response() if stored is not None else None
         for k, v in forms.widget_values(comp, given, scope).items():

@@ -6,7 +6,7 @@ from dti.i18n import fmt_number, t
 from dti.scoring.engine import score
 from dti.storage import ConflictError, StorageError
 from dti.storage.models import STATUSES
-from ui import assessment_form, state, storage_widgets, widgets
+from ui import assessment_form, context, state, storage_widgets, widgets
 from ui import lang as ui_lang
 
 lang = ui_lang.current()
@@ -17,6 +17,7 @@ store = state.store()
 period = state.current_assessment()
 
 st.title(t("agency.title", lang))
+context.show(fw, lang)
 if actor.role == "agency":
     agency_id = actor.agency_id
 else:  # the coordinator sees (and can fill) any agency's list

@@ -222,7 +222,7 @@ def test_a_viewer_sees_the_empty_period_notice_without_the_copy_action(db):
 
 
 @pytest.mark.parametrize("page", ["overview", "assessment", "results", "whatif", "scenarios", "peers", "report",
-                                  "coordinator"])
+                                  "coordinator", "agency"])
 def test_every_page_with_assessment_data_names_province_edition_and_period(db, page):
     db.set_province(COORD, "Gia Lai")
     db.save_response(COORD, db.assessment(EDITION, 2026, 2).id, "1.3", 0, value="có")

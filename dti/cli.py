@@ -117,7 +117,8 @@ def _table(result: Result, fw: Framework) -> str:
         name = fw.main_index_by_code[code].name_vi
         lines.append(f"  {code:<4}{name:<32}{value:>10}  {a.points:8.2f}/{a.max_points:g}")
     lowest = result.lowest_main_indices[:3]
-    lines.append("Lowest main indices: " + ", ".join(f"{c} {fw.main_index_by_code[c].name_vi}" for c in lowest))
+    lines.append("Lowest main indices: " + (", ".join(f"{c} {fw.main_index_by_code[c].name_vi}" for c in lowest)
+                                            or "none yet (nothing answered)"))
     return "\n".join(lines)
 
 

@@ -6,18 +6,18 @@ from dti.i18n import fmt_number, t
 from dti.scoring.engine import score
 from dti.storage import ConflictError, StorageError, StorageUnavailable
 from dti.storage.models import STATUSES
-from ui import assessment_form, state, storage_widgets, widgets
+from ui import assessment_form, context, state, storage_widgets, widgets
 from ui import lang as ui_lang
 
 lang = ui_lang.current()
 fw = widgets.scorable_framework(lang)
-storage_widgets.period_picker(lang)
 storage_widgets.who_is_working(lang)
 actor = storage_widgets.require_role(lang, "agency", "coordinator")
 store = state.store()
 period = state.current_assessment()
 
 st.title(t("agency.title", lang))
+context.show(fw, lang)
 if actor.role == "agency":
     agency_id = actor.agency_id
 else:  # the coordinator sees (and can fill) any agency's list
@@ -28,7 +28,7 @@ else:  # the coordinator sees (and can fill) any agency's list
     agency_id = st.selectbox(t("agency.view_as", lang), [a.id for a in agencies],
                              format_func={a.id: a.name for a in agencies}.__getitem__, key="s_view_as")
 
-mine = store.components_of(period.id, agency_id)
+mine = store.components_of(period.id, agency_id) if period else set()  # no period yet: nothing assigned
 if not mine:
     st.info(t("agency.nothing_assigned", lang))
     st.stop()

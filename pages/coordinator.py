@@ -4,29 +4,42 @@ import streamlit as st
 
 from dti.decide import charts
 from dti.i18n import fmt_number, fmt_points, t
-from dti.scoring.engine import InputProblems
+from dti.scoring.engine import InputProblems, score
 from dti.storage import PeriodExists, StorageError, auth, next_period, views
+from ui import context, state, storage_widgets, widgets
 from ui import lang as ui_lang
-from ui import state, storage_widgets, widgets
 
 lang = ui_lang.current()
 fw = widgets.scorable_framework(lang)
-storage_widgets.period_picker(lang)
 storage_widgets.who_is_working(lang)
 actor = storage_widgets.require_role(lang, "coordinator", "viewer")
 store = state.store()
-period = state.current_assessment()
+period = state.current_assessment()  # None: nobody has saved anything in this period yet
+pid = period.id if period else None  # reads of a missing period are empty; writes create it
+year_now, quarter_now = state.current_period()
 editable = actor.role == "coordinator"
 
-st.title(t("coordinator.title", lang))
-st.caption(t("coordinator.intro", lang, period=t("storage.period_label", lang, year=period.year,
-                                                   quarter=period.quarter)))
 
-result = store.result(period.id)
+def _province_changed() -> None:
+    problem = state.set_province_name(st.session_state["s_province"])
+    if problem:
+        st.session_state["s_province_error"] = problem
+
+
+st.title(t("coordinator.title", lang))
+context.show(fw, lang)
+st.caption(t("coordinator.intro", lang, period=t("storage.period_label", lang, year=year_now, quarter=quarter_now)))
+st.session_state["s_province"] = state.province_name()
+st.text_input(t("context.province_name", lang), key="s_province", max_chars=120, disabled=not editable,
+              help=t("context.province_help", lang), on_change=_province_changed)
+if "s_province_error" in st.session_state:
+    st.error(st.session_state.pop("s_province_error"))
+
+result = score(fw, state.get_responses())
 cols = st.columns(3)
 cols[0].metric(t("coordinator.estimate", lang), fmt_number(result.dti, lang), help=widgets.basis_caption(result, lang))
 cols[1].metric(t("coordinator.answered", lang), f"{result.answered}/{result.total}")
-lowest = [fw.main_index_by_code[c] for c in result.lowest_main_indices[:1]]
+lowest = [fw.main_index_by_code[c] for c in result.lowest_main_indices[:1]]  # none while nothing is answered
 cols[2].metric(t("coordinator.lowest", lang),
                widgets.plain(", ".join(f"{m.code}. {m.name(lang)}" for m in lowest) or "—"))
 
@@ -34,12 +47,13 @@ progress, assign, agencies, periods, appraisal, history = st.tabs(
     [t(f"coordinator.tab_{k}", lang) for k in ("progress", "assign", "agencies", "periods", "appraisal", "history")])
 
 with progress:
-    due = st.date_input(t("coordinator.due_date", lang), value=period.due_date, disabled=not editable,
-                        key=f"s_due_{period.id}")
-    if editable and due != period.due_date:
-        store.set_due_date(actor, period.id, due)
+    due_before = period.due_date if period else None
+    due = st.date_input(t("coordinator.due_date", lang), value=due_before, disabled=not editable,
+                        key=f"s_due_{pid}")
+    if editable and due != due_before:
+        store.set_due_date(actor, state.assessment_to_write().id, due)
         st.rerun()
-    rows = views.progress_rows(store, period.id, lang)
+    rows = views.progress_rows(store, pid, lang) if period else []
     if rows:
         st.dataframe(rows, hide_index=True, width="stretch")
     else:
@@ -47,9 +61,9 @@ with progress:
 
 with assign:
     names = [a.name for a in store.agencies()]
-    before = views.assignment_rows(fw, store, period.id, lang)
+    before = views.assignment_rows(fw, store, pid, lang)
     edited = st.data_editor(
-        before, key=f"s_assign_{period.id}", hide_index=True, width="stretch",
+        before, key=f"s_assign_{pid}", hide_index=True, width="stretch",
         disabled=["code", "name"] if editable else True,
         column_config={
             "code": st.column_config.TextColumn(t("excel.col_code", lang), width="small"),
@@ -58,7 +72,7 @@ with assign:
             "supporting": st.column_config.MultiselectColumn(t("coordinator.supporting", lang), options=names),
         })
     if editable and st.button(t("coordinator.save_assignments", lang), type="primary"):
-        n = views.save_assignment_rows(actor, store, period.id, before, edited)
+        n = views.save_assignment_rows(actor, store, state.assessment_to_write().id, before, edited)
         st.success(t("coordinator.saved_assignments", lang, n=n))
 
 with agencies:
@@ -93,9 +107,9 @@ with agencies:
                    t(f"coordinator.kind_{a.kind}", lang)} for a in store.agencies()], hide_index=True)
 
 with periods:
-    year, quarter = next_period(period.year, period.quarter)
+    year, quarter = next_period(year_now, quarter_now)
     target = t("storage.period_label", lang, year=year, quarter=quarter)
-    if editable and st.button(t("coordinator.copy_period", lang, target=target)):
+    if editable and period is not None and st.button(t("coordinator.copy_period", lang, target=target)):
         try:
             store.copy_period(actor, period.id, year, quarter)
             state.set_period(year, quarter)
@@ -117,12 +131,12 @@ with periods:
         st.plotly_chart(charts.localize(views.comparison_figure(fw, cmp, lang), lang), width="stretch")
 
 with appraisal:
-    before_appraisal = views.appraisal_rows(fw, store, period.id, lang)
+    before_appraisal = views.appraisal_rows(fw, store, pid, lang)
     shown_appraisal = [{**r, **{k: fmt_points(r[k], lang) if r[k] is not None else "" for k in
                                 ("max_points", "points", "difference")}} for r in before_appraisal]
     # Text cells read by the one number parser: a grid's number cell reads '1,5' as 15.
     edited_appraisal = widgets.number_grid(
-        shown_appraisal, key=f"s_appraisal_{period.id}", lang=lang, editable={"appraisal": (0.0, None)},
+        shown_appraisal, key=f"s_appraisal_{pid}", lang=lang, editable={"appraisal": (0.0, None)},
         row_label="code", labels={"appraisal": t("excel.col_appraisal_points", lang)}, hide_index=True,
         width="stretch", disabled=["code", "name", "max_points", "points", "difference"] if editable else True,
         column_config={
@@ -137,7 +151,7 @@ with appraisal:
         for old, new in zip(before_appraisal, edited_appraisal):
             if old["appraisal"] != new["appraisal"]:
                 try:
-                    store.set_appraisal(actor, period.id, new["code"], new["appraisal"])
+                    store.set_appraisal(actor, state.assessment_to_write().id, new["code"], new["appraisal"])
                 except InputProblems as exc:  # the rule's reason, in the UI's language
                     problems.extend(p.text(lang) for p in exc.problems)
                 except (StorageError, ValueError) as exc:
@@ -148,4 +162,4 @@ with appraisal:
             st.rerun()
 
 with history:
-    st.dataframe(views.history_rows(store, period.id, lang), hide_index=True, width="stretch")
+    st.dataframe(views.history_rows(store, pid, lang) if period else [], hide_index=True, width="stretch")

@@ -10,12 +10,11 @@ from ui import lang as ui_lang
 
 lang = ui_lang.current()
 fw = widgets.scorable_framework(lang)
-storage_widgets.period_picker(lang)
 storage_widgets.who_is_working(lang)
 actor = storage_widgets.require_role(lang, "coordinator", "agency", "viewer")
 store = state.store()
-period = state.current_assessment()
-mine = store.components_of(period.id, actor.agency_id) if actor.role == "agency" else None
+period = state.current_assessment()  # None until something is saved in this period
+mine = (store.components_of(period.id, actor.agency_id) if period else set()) if actor.role == "agency" else None
 
 st.title(t("import_export.title", lang))
 st.subheader(t("import_export.template", lang))

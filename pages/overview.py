@@ -4,14 +4,15 @@ import streamlit as st
 
 from dti.i18n import fmt_number, fmt_points, t
 from dti.scoring.engine import score
+from ui import context, state, widgets
 from ui import lang as ui_lang
-from ui import state, widgets
 
 lang = ui_lang.current()
 fw = widgets.scorable_framework(lang)
 result = score(fw, state.get_responses())
 
 st.title(t("overview.title", lang))
+context.show(fw, lang)
 st.caption(widgets.plain(fw.title(lang) + " · " + fw.legal_basis))
 dti_col, points_col, answered_col = st.columns(3)
 dti_col.metric(t("common.dti", lang), fmt_number(result.dti, lang))
@@ -32,7 +33,7 @@ for col, pillar in zip(st.columns(len(fw.pillars)), fw.pillars):
 
 st.subheader(t("overview.weakest", lang))
 with st.container(key="o_lowest"):
-    if result.answered == 0:  # all zeros: naming a "lowest" index would only repeat the code order
+    if result.is_empty:  # all zeros: naming a "lowest" index would only repeat the code order
         st.markdown(t("overview.nothing_answered", lang))
     else:
         st.markdown(widgets.lowest_sentence(fw, result, lang, count=3))

@@ -1,5 +1,7 @@
 """So sánh các tỉnh / Peer comparison: the estimate among published results, best provinces, merged provinces."""
 
+import html
+
 import pandas as pd
 import streamlit as st
 
@@ -7,7 +9,7 @@ from dti.decide import peers
 from dti.i18n import fmt_number, t
 from dti.io.excel import read_upload
 from dti.scoring.engine import InputProblems, score
-from ui import decide, state, widgets
+from ui import context, decide, state, widgets
 from ui import lang as ui_lang
 
 lang = ui_lang.current()
@@ -16,6 +18,7 @@ responses = state.get_responses()
 result = score(fw, responses)
 
 st.title(t("peers.title", lang))
+context.show(fw, lang)
 st.caption(t("peers.intro", lang))
 
 table = peers.load_published()
@@ -28,10 +31,12 @@ if upload is not None:
         st.error(t("peers.upload_bad", lang) + "\n\n" + "\n".join(f"- {widgets.plain(p)}" for p in exc.problems[:20]))
 year, rank_of = decide.year_picker(table, lang, key="peers")
 
-estimate = table.estimate_rank(result.dti, year, "dti", rank_of)
+estimate = None if result.is_empty else table.estimate_rank(result.dti, year, "dti", rank_of)
 rank_col, dti_col, national_col = st.columns(3)
 dti_col.metric(t("common.dti", lang), fmt_number(result.dti, lang))
-if estimate is None:
+if result.is_empty:  # nothing answered ranks nowhere
+    rank_col.info(t("context.no_rank_empty", lang))
+elif estimate is None:
     rank_col.info(t("decide.no_values_year", lang, year=year))
 else:
     rank_col.metric(t("peers.estimate_rank", lang), f"{estimate.rank}/{estimate.among}",
@@ -46,7 +51,10 @@ national_col.metric(t("peers.national", lang), fmt_number(average, lang) if aver
 st.caption(widgets.basis_caption(result, lang))
 
 st.subheader(t("peers.chart_title", lang, year=year))
-st.plotly_chart(peers.peer_figure(table, year, rank_of, result.dti, t("peers.you", lang), lang), key="peers_chart")
+province = html.escape(state.province_name())  # Plotly reads tags in labels: the name is shown as typed
+you = t("context.estimate_of", lang, name=province) if province else t("peers.you", lang)
+st.plotly_chart(peers.peer_figure(table, year, rank_of, None if result.is_empty else result.dti, you, lang),
+                key="peers_chart")
 
 st.subheader(t("peers.best", lang))
 labels = {m.published_measure: f"{m.code}. {m.name(lang)}" for m in fw.scored_main_indices if m.published_measure}

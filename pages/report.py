@@ -6,7 +6,7 @@ from dti.decide import peers, report, scenarios
 from dti.i18n import fmt_number, t
 from dti.io.export import XLSX_MIME
 from dti.scoring.engine import score
-from ui import decide, state, widgets
+from ui import context, decide, state, widgets
 from ui import lang as ui_lang
 
 NS = "decide"  # scenarios and the goal-seek plan of the real assessment (never the workshop's)
@@ -19,8 +19,8 @@ table = peers.load_published()
 
 st.title(t("report.title", lang))
 st.caption(t("report.page_intro", lang))
-province = st.text_input(t("report.province", lang), value=state.province_name(), key="report_province",
-                         max_chars=120)
+context.show(fw, lang)
+province = state.province_name()  # set once on the Coordinator page
 year, rank_of = decide.year_picker(table, lang, key="report")
 
 saved = {s.name: s for s in decide.saved_scenarios(NS, fw)}
@@ -34,7 +34,7 @@ band = decide.band_panel(fw, responses, result, lang, table, year, rank_of, key=
                          appraised=decide.appraised_codes())
 data = report.ReportData(
     fw, responses, result, province=province, lang=lang, band=band,
-    rank=table.estimate_rank(result.dti, year, "dti", rank_of),
+    rank=None if result.is_empty else table.estimate_rank(result.dti, year, "dti", rank_of),
     scenario=scenarios.apply(fw, responses, saved[picked]) if picked in saved else None,
     plan=plan if include_plan else None, period=state.export_context(lang).period(),
     appraisal={c: r.appraisal_points for c, r in state.get_stored().items() if r.appraisal_points is not None})

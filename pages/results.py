@@ -6,7 +6,7 @@ import streamlit as st
 from dti.decide import charts
 from dti.i18n import fmt_number, fmt_points, t
 from dti.scoring.engine import score
-from ui import decide, state, widgets
+from ui import context, decide, state, widgets
 from ui import lang as ui_lang
 
 lang = ui_lang.current()
@@ -14,6 +14,7 @@ fw = widgets.scorable_framework(lang)
 result = score(fw, state.get_responses())
 
 st.title(t("results.title", lang))
+context.show(fw, lang)
 st.caption(widgets.basis_caption(result, lang))
 gauge, figures = st.columns([1, 2])
 gauge.plotly_chart(charts.dti_gauge(result, lang), key="r_gauge")
@@ -21,7 +22,10 @@ figures.metric(t("common.dti", lang), fmt_number(result.dti, lang))
 figures.metric(t("common.dti_points", lang, top=fmt_points(result.max_points, lang)),
                fmt_points(round(result.points, 2), lang))
 with st.container(key="r_lowest"):
-    st.error(widgets.lowest_sentence(fw, result, lang, count=1), icon=":material/arrow_downward:")
+    if result.is_empty:  # all zeros: a "lowest" index would only repeat the code order
+        st.info(t("context.nothing_answered", lang))
+    else:
+        st.error(widgets.lowest_sentence(fw, result, lang, count=1), icon=":material/arrow_downward:")
 
 # How far appraisal may move the estimate (Monte Carlo band, explained in its expander).
 decide.band_panel(fw, state.get_responses(), result, lang, key="r_band", appraised=decide.appraised_codes())

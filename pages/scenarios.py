@@ -5,7 +5,7 @@ import streamlit as st
 from dti.decide import peers
 from dti.i18n import t
 from dti.scoring.engine import score
-from ui import decide, state, widgets
+from ui import context, decide, state, widgets
 from ui import lang as ui_lang
 
 NS = "decide"  # the real assessment's scenarios; the workshop page uses its own namespace
@@ -17,6 +17,7 @@ baseline = score(fw, responses)
 table = peers.load_published()
 
 st.title(t("scenarios.title", lang))
+context.show(fw, lang)
 st.caption(t("scenarios.intro", lang))
 if not responses:
     st.warning(t("scenarios.empty_assessment", lang))

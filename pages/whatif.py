@@ -5,8 +5,8 @@ import streamlit as st
 from dti.decide import charts
 from dti.i18n import fmt_number, fmt_points, t
 from dti.scoring.engine import Response, score, score_main_values
+from ui import context, state, widgets
 from ui import lang as ui_lang
-from ui import state, widgets
 
 lang = ui_lang.current()
 fw = widgets.scorable_framework(lang)
@@ -20,6 +20,7 @@ def reset_scenario() -> None:
 
 
 st.title(t("whatif.title", lang))
+context.show(fw, lang)
 st.caption(t("whatif.intro", lang))
 modes = {"quick": t("whatif.mode_quick", lang), "components": t("whatif.mode_components", lang)}
 mode = st.segmented_control(t("whatif.mode", lang), list(modes), format_func=modes.__getitem__, default="quick",

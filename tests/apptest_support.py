@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -37,6 +38,17 @@ def metric(at: AppTest, label: str) -> str:
     values = [m.value for m in at.metric if m.label == label]
     assert values, f"no metric {label!r}; metrics: {[m.label for m in at.metric]}"
     return values[0]
+
+
+def form_widget(widgets, code: str, field: str):
+    """The form's widget of ``code``/``field`` among ``widgets`` (e.g. ``at.selectbox``), whatever its scope.
+
+    The form's keys are ``c<scope>_<code>_<field>`` (ui.forms.key): the scope changes when another assessment
+    is shown or the assessment was replaced by an upload.
+    """
+    found = [w for w in widgets if re.fullmatch(rf"c\d*_{re.escape(code)}_{re.escape(field)}", str(w.key))]
+    assert len(found) == 1, f"{len(found)} widgets for {code} {field}: {[w.key for w in widgets]}"
+    return found[0]
 
 
 def isolate(tmp_path: Path, monkeypatch) -> None:

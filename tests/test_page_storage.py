@@ -67,7 +67,9 @@ def test_a_stale_edit_is_refused_with_the_other_value_and_the_form_shows_it(db):
     db.save_response(Actor("bob", "coordinator"), pid, "1.1", 1, value="top_leader")
     at.selectbox(key="c_1.1_value").set_value("none").run()
     errors = " ".join(e.value for e in at.error)
-    assert "bob" in errors and "top_leader" in errors and "none" in errors
+    # Levels named by their labels, as the form shows them, not by their keys.
+    assert "bob" in errors and "«Bí thư hoặc Chủ tịch tỉnh là Trưởng ban»" in errors and "«Chưa có / khác»" in errors
+    assert "top_leader" not in errors
     assert db.stored(pid)["1.1"].value == "top_leader" and db.stored(pid)["1.1"].version == 2
     assert at.selectbox(key="c_1.1_value").value == "top_leader"  # the form now shows what is stored
     at.selectbox(key="c_1.1_value").set_value("none").run()  # entering it again is based on version 2
@@ -81,8 +83,11 @@ def test_an_agency_cannot_save_another_agencys_component_from_the_ui(db):
     agency = Actor("sott", "agency", mine)
 
     at = open_page("pages/assessment.py", agency)
-    at.selectbox(key="c_1.2_value").set_value("chair").run()
-    assert any("không được giao" in e.value for e in at.error)
+    # The agency filter starts on the agency's own components; the others are shown read-only (disabled).
+    assert {w.key for w in at.selectbox if w.key and w.key.startswith("c_")} == {"c_1.1_value"}
+    at.selectbox(key="a_agency").select_index(0).run()  # every agency
+    assert at.selectbox(key="c_1.2_value").disabled and at.text_input(key="c_1.2_evidence").disabled
+    assert not at.selectbox(key="c_1.1_value").disabled
     assert "1.2" not in db.stored(pid)
     at.selectbox(key="c_1.1_value").set_value("top_leader").run()
     assert db.stored(pid)["1.1"].updated_by == "sott"
@@ -138,8 +143,8 @@ def test_coordinator_page_shows_estimate_progress_and_viewer_cannot_edit(db):
     assert list(progress["Đơn vị"]) == ["Sở Nội vụ"] and list(progress["Hoàn thành"]) == [1]
 
     viewer = open_page("pages/assessment.py", Actor("xem", "viewer"))
-    viewer.radio(key="c_1.3_value").set_value("không").run()
-    assert any("chỉ đọc" in e.value for e in viewer.error)
+    assert viewer.radio(key="c_1.3_value").value == "có" and viewer.radio(key="c_1.3_value").disabled
+    assert all(w.disabled for w in [*viewer.radio, *viewer.text_input] if str(w.key).startswith("c_"))
     assert db.stored(pid)["1.3"].value == "có"
 
 

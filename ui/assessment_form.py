@@ -28,14 +28,15 @@ def tab_label(m: MainIndex, lang: str) -> str:
 
 
 def error_key(code: str) -> str:
-    return forms.key(code, "error")
+    return forms.key(code, "error", state.form_scope())
 
 
 def save_component(comp: Component) -> None:
     """on_change of every widget of a component: read its widgets, check the answer, save it or say why not."""
-    values = {k: st.session_state.get(k) for k in forms.all_keys(comp)}
+    scope = state.form_scope()
+    values = {k: st.session_state.get(k) for k in forms.all_keys(comp, scope)}
     try:
-        response = forms.response_from_widgets(comp, values)
+        response = forms.response_from_widgets(comp, values, scope)
     except InputError as exc:
         st.session_state[error_key(comp.code)] = exc.text(ui_lang.current())
         return
@@ -46,16 +47,20 @@ def save_component(comp: Component) -> None:
 def agency_filter(lang: str) -> set[str] | None:
     """Once the coordinator has added agencies: pick one to see only its components (lead or supporting).
 
-    Returns the codes to show, or None for every component.
+    An agency's account starts on its own components. Returns the codes to show, or None for every component.
     """
     agencies = {a.id: a.name for a in state.store().agencies()}
     if not agencies:
         return None
-    chosen = st.selectbox(t("assessment.agency", lang), [None, *agencies], key="a_agency",
+    actor = state.current_actor()
+    options = [None, *agencies]
+    own = options.index(actor.agency_id) if actor and actor.role == "agency" and actor.agency_id in agencies else 0
+    chosen = st.selectbox(t("assessment.agency", lang), options, key="a_agency", index=own,
                           format_func=lambda i: t("assessment.all_agencies", lang) if i is None else agencies[i])
     if chosen is None:
         return None
-    assigned = state.store().assignments(state.current_assessment().id)
+    found = state.current_assessment()
+    assigned = state.store().assignments(found.id) if found else {}
     return {code for code, (lead, supporting) in assigned.items() if lead == chosen or chosen in supporting}
 
 
@@ -78,12 +83,15 @@ def main_index_form(fw: Framework, main_code: str, lang: str, only_unanswered: b
             st.metric(t("assessment.dti_estimate", lang), fmt_number(result.dti, lang),
                       help=widgets.basis_caption(result, lang), width="stretch")
         shown = 0
+        editable = state.editable_codes()
+        scope = state.form_scope()  # once per run, not per component
         for comp in main_index.components:
             if only_unanswered and comp.code in responses and responses[comp.code].is_answered:
                 continue
             if codes is not None and comp.code not in codes:
                 continue
-            component_form(comp, result.components[comp.code], responses.get(comp.code), lang, stale.get(comp.code))
+            component_form(comp, result.components[comp.code], responses.get(comp.code), lang, stale.get(comp.code),
+                           editable, scope)
             shown += 1
         if shown == 0 and codes is None:
             st.success(t("assessment.all_answered_here", lang))
@@ -92,15 +100,22 @@ def main_index_form(fw: Framework, main_code: str, lang: str, only_unanswered: b
 
 
 def component_form(comp: Component, scored: ComponentScore, given: Response | None, lang: str,
-                   stale: UnreadableAnswer | None = None) -> None:
-    """One component's row; ``stale``: its stored answer that the current rule no longer reads (said, kept)."""
+                   stale: UnreadableAnswer | None = None, editable: set[str] | None = None,
+                   scope: str | None = None) -> None:
+    """One component's row; read-only (disabled) unless ``editable`` (None: every component) holds it.
+
+    ``stale``: its stored answer that the current rule no longer reads (said, kept). ``scope``:
+    ui.state.form_scope(), the part of the widget keys bound to the assessment on screen.
+    """
     code = comp.code
-    if forms.key(code, "evidence") not in st.session_state:
-        # The form is (re)filled from storage now: first shown, or after an upload, a refused save, a new period.
+    scope = state.form_scope() if scope is None else scope
+    if forms.key(code, "evidence", scope) not in st.session_state:
+        # The form is (re)filled from storage now: first shown, or after an upload, a new period or edition.
         given = state.get_response(code)
     # Widgets take their first value from the stored answer as a parameter (never written into session state),
     # so Streamlit forgets the widgets of other main indices and a rerun stays as cheap as a plain page.
-    initial = forms.widget_values(comp, given)
+    initial = forms.widget_values(comp, given, scope)
+    disabled = editable is not None and code not in editable
     texts = fixed_texts(comp, lang)
     header = texts.title + points_text(scored, lang)
     help_text = texts.help
@@ -109,11 +124,12 @@ def component_form(comp: Component, scored: ComponentScore, given: Response | No
     # of a plain page with the same inputs; the answer stretches, evidence and note keep a fixed width and wrap
     # below it on a narrow screen.
     with st.container(horizontal=True, vertical_alignment="bottom"):
-        answer_input(comp, initial, header, help_text, lang)
-        st.text_input(texts.evidence, initial[forms.key(code, "evidence")], key=forms.key(code, "evidence"),
-                      on_change=save_component, args=(comp,), width=SIDE_WIDTH, placeholder=texts.evidence_hint)
-        st.text_input(texts.note, initial[forms.key(code, "note")], key=forms.key(code, "note"),
-                      on_change=save_component, args=(comp,), width=SIDE_WIDTH)
+        answer_input(comp, initial, header, help_text, lang, scope, disabled)
+        st.text_input(texts.evidence, initial[forms.key(code, "evidence", scope)],
+                      key=forms.key(code, "evidence", scope), on_change=save_component, args=(comp,),
+                      width=SIDE_WIDTH, placeholder=texts.evidence_hint, disabled=disabled)
+        st.text_input(texts.note, initial[forms.key(code, "note", scope)], key=forms.key(code, "note", scope),
+                      on_change=save_component, args=(comp,), width=SIDE_WIDTH, disabled=disabled)
     if comp.measured_by == "ministry":
         st.caption(":material/info: " + t("assessment.ministry", lang))
     if given is not None and given.points is not None and comp.rule.type not in ("direct", "parts"):
@@ -124,8 +140,8 @@ def component_form(comp: Component, scored: ComponentScore, given: Response | No
                      reason=widgets.plain(stale.message if lang == "en" else stale.message_vi)))
     if error_key(code) in st.session_state:
         st.error(t("assessment.not_saved", lang, problem=widgets.plain(st.session_state[error_key(code)])))
-        if forms.key(code, "retry") in st.session_state:  # a storage fault: the answer in the field, saved again
-            st.button(t("faults.save_again", lang), key=forms.key(code, "save_again"), on_click=save_component,
+        if forms.key(code, "retry", scope) in st.session_state:  # a storage fault: the answer in the field, saved again
+            st.button(t("faults.save_again", lang), key=forms.key(code, "save_again", scope), on_click=save_component,
                       args=(comp,), icon=":material/save:")
 
 
@@ -180,15 +196,16 @@ def points_text(scored: ComponentScore, lang: str) -> str:
     return text + (f" ({t('assessment.estimate', lang)})" if scored.status == "estimate" else "")
 
 
-def answer_input(comp: Component, initial: dict, header: str, help_text: str | None, lang: str) -> None:
+def answer_input(comp: Component, initial: dict, header: str, help_text: str | None, lang: str, scope: str = "",
+                 disabled: bool = False) -> None:
     """The input of one component, chosen by its rule type; every widget saves through save_component.
 
     A one-widget answer carries the component's header as its label; a ratio or parts answer gets the header
     above its widgets.
     """
     code, rule = comp.code, comp.rule
-    common = {"on_change": save_component, "args": (comp,)}
-    value_key = forms.key(code, "value")
+    common = {"on_change": save_component, "args": (comp,), "disabled": disabled}
+    value_key = forms.key(code, "value", scope)
     if rule.type == "levels":
         texts = fixed_texts(comp, lang)
         st.selectbox(header, texts.options, format_func=texts.labels.__getitem__, key=value_key, help=help_text,
@@ -202,8 +219,8 @@ def answer_input(comp: Component, initial: dict, header: str, help_text: str | N
         box.markdown(header, help=help_text)
         a, b = box.columns(2)
         for col, part in ((a, "a"), (b, "b")):
-            widgets.number_text(widgets.plain(name_of(rule, part, lang)), initial[forms.key(code, part)],
-                                key=forms.key(code, part), lang=lang, container=col, placeholder=part, **common)
+            widgets.number_text(widgets.plain(name_of(rule, part, lang)), initial[forms.key(code, part, scope)],
+                                key=forms.key(code, part, scope), lang=lang, container=col, placeholder=part, **common)
     elif rule.type == "stepped":
         steps = ", ".join(f"≥{fmt_points(s.min, lang)} → {fmt_points(s.share * 100, lang)}%" for s in rule.steps)
         unit = widgets.plain(rule.unit_en if lang == "en" else rule.unit_vi)
@@ -215,10 +232,10 @@ def answer_input(comp: Component, initial: dict, header: str, help_text: str | N
         box.caption(t("assessment.parts_hint", lang))
         cols = box.columns(len(rule.parts) + 1)
         for col, part in zip(cols, rule.parts):
-            part_key = forms.key(code, f"part_{part.key}")
+            part_key = forms.key(code, f"part_{part.key}", scope)
             col.checkbox(f"{widgets.plain(name(part, lang))} ({part.share:.0%})", initial[part_key], key=part_key,
                          **common)
-        none_key = forms.key(code, "none")
+        none_key = forms.key(code, "none", scope)
         cols[-1].checkbox(t("assessment.no_part", lang), initial[none_key], key=none_key, **common)
     elif rule.type == "direct":
         top = fmt_points(comp.max_points, lang)

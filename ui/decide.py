@@ -281,7 +281,8 @@ def stored_assignment() -> dict[str, str]:
 
     store = state.store()
     names = {a.id: a.name for a in store.agencies()}
-    leads = store.assignments(state.current_assessment().id)
+    found = state.current_assessment()
+    leads = store.assignments(found.id) if found else {}
     return {code: names[lead] for code, (lead, _support) in leads.items() if lead in names}
 
 

@@ -2,8 +2,10 @@
 
 Pure functions (no Streamlit) so they are tested directly. Answers are stored in the plain text forms the
 rules and the CSV/XLSX files use (``45/60``, ``attend;chair``, ``có``), so a downloaded file re-uploads as is.
-Widget keys are stable: ``c_<code>_value`` (or ``_a``/``_b`` for a ratio, ``_part_<key>`` and ``_none`` for
-parts), ``c_<code>_evidence`` and ``c_<code>_note``.
+Widget keys are ``c<scope>_<code>_value`` (or ``_a``/``_b`` for a ratio, ``_part_<key>`` and ``_none`` for
+parts), ``c<scope>_<code>_evidence`` and ``c<scope>_<code>_note``. The scope (``ui.state.form_scope()``) changes
+whenever the form shows another assessment: a browser keeps a widget's value as long as its key is the same, so
+keys that outlive an edition or period would carry what was typed there into the next one.
 """
 
 from __future__ import annotations
@@ -31,22 +33,22 @@ class IncompleteAnswer(InputError):
     """Half of an answer (a ratio with only a or only b): not saved, the user is told what is missing."""
 
 
-def key(code: str, field: str) -> str:
-    return f"c_{code}_{field}"
+def key(code: str, field: str, scope: str = "") -> str:
+    return f"c{scope}_{code}_{field}"
 
 
-def value_keys(comp: Component) -> list[str]:
+def value_keys(comp: Component, scope: str = "") -> list[str]:
     """Keys of the widgets that hold the component's answer (not evidence or note)."""
     rule = comp.rule
     if rule.type == "ratio":
-        return [key(comp.code, "a"), key(comp.code, "b")]
+        return [key(comp.code, "a", scope), key(comp.code, "b", scope)]
     if rule.type == "parts":
-        return [key(comp.code, f"part_{p.key}") for p in rule.parts] + [key(comp.code, "none")]
-    return [key(comp.code, "value")]
+        return [key(comp.code, f"part_{p.key}", scope) for p in rule.parts] + [key(comp.code, "none", scope)]
+    return [key(comp.code, "value", scope)]
 
 
-def all_keys(comp: Component) -> list[str]:
-    return value_keys(comp) + [key(comp.code, "evidence"), key(comp.code, "note")]
+def all_keys(comp: Component, scope: str = "") -> list[str]:
+    return value_keys(comp, scope) + [key(comp.code, "evidence", scope), key(comp.code, "note", scope)]
 
 
 def _as_number(x: Any) -> float | None:
@@ -62,11 +64,11 @@ def _typed(x: Any, what: str, high: float | None = None) -> float | None:
     return None if is_blank(x) else read_number(x, what, high)
 
 
-def widget_values(comp: Component, resp: Response | None) -> dict[str, Any]:
+def widget_values(comp: Component, resp: Response | None, scope: str = "") -> dict[str, Any]:
     """Initial widget values that show ``resp`` (None, or an answer read from a file, in any accepted form)."""
     code, rule = comp.code, comp.rule
-    values: dict[str, Any] = {key(code, "evidence"): resp.evidence if resp else "",
-                              key(code, "note"): resp.note if resp else ""}
+    values: dict[str, Any] = {key(code, "evidence", scope): resp.evidence if resp else "",
+                              key(code, "note", scope): resp.note if resp else ""}
     raw = resp.value if resp else None
     given_points = resp.points if resp else None
     if rule.type == "parts":
@@ -77,8 +79,8 @@ def widget_values(comp: Component, resp: Response | None) -> dict[str, Any]:
             except InputError:
                 met = {}
         for p in rule.parts:
-            values[key(code, f"part_{p.key}")] = met.get(p.key, 0.0) >= 1.0
-        values[key(code, "none")] = given_points == 0 and not any(met.values())
+            values[key(code, f"part_{p.key}", scope)] = met.get(p.key, 0.0) >= 1.0
+        values[key(code, "none", scope)] = given_points == 0 and not any(met.values())
         return values
     if rule.type == "ratio":
         a = b = None
@@ -87,7 +89,7 @@ def widget_values(comp: Component, resp: Response | None) -> dict[str, Any]:
                 a, b = ratio_parts(raw)
             except InputError:
                 pass
-        values[key(code, "a")], values[key(code, "b")] = a, b
+        values[key(code, "a", scope)], values[key(code, "b", scope)] = a, b
         return values
     value: Any = None
     if rule.type == "levels" and not is_blank(raw):
@@ -104,39 +106,39 @@ def widget_values(comp: Component, resp: Response | None) -> dict[str, Any]:
         value = _as_number(raw)
     elif rule.type == "not_scored":
         value = "" if is_blank(raw) else str(raw)
-    values[key(code, "value")] = value
+    values[key(code, "value", scope)] = value
     return values
 
 
-def response_from_widgets(comp: Component, values: dict[str, Any]) -> Response | None:
+def response_from_widgets(comp: Component, values: dict[str, Any], scope: str = "") -> Response | None:
     """The answer the widgets hold; None when nothing is entered. Raises InputError for a bad value.
 
     The returned response is checked through the component's rule, so what is saved always scores.
     """
     code, rule = comp.code, comp.rule
-    evidence = str(values.get(key(code, "evidence")) or "").strip()
-    note = str(values.get(key(code, "note")) or "").strip()
+    evidence = str(values.get(key(code, "evidence", scope)) or "").strip()
+    note = str(values.get(key(code, "note", scope)) or "").strip()
     value: Any = None
     points: float | None = None
     if rule.type == "ratio":
-        a, b = _typed(values.get(key(code, "a")), "a"), _typed(values.get(key(code, "b")), "b")
+        a, b = _typed(values.get(key(code, "a", scope)), "a"), _typed(values.get(key(code, "b", scope)), "b")
         if a is not None and b is not None:
             value = f"{_plain(a)}/{_plain(b)}"
         elif a is not None or b is not None:
             raise IncompleteAnswer("enter both a and b", "hãy nhập cả a và b")
     elif rule.type == "parts":
-        chosen = [p.key for p in rule.parts if values.get(key(code, f"part_{p.key}"))]
+        chosen = [p.key for p in rule.parts if values.get(key(code, f"part_{p.key}", scope))]
         if chosen:
             value = ";".join(chosen)
-        elif values.get(key(code, "none")):
+        elif values.get(key(code, "none", scope)):
             points = 0.0  # "no part met" is an answer worth 0, not a blank
     elif rule.type == "direct":
-        points = _typed(values.get(key(code, "value")), "points", high=comp.max_points)
+        points = _typed(values.get(key(code, "value", scope)), "points", high=comp.max_points)
     elif rule.type == "stepped":
-        count = _typed(values.get(key(code, "value")), "count")
+        count = _typed(values.get(key(code, "value", scope)), "count")
         value = None if count is None else _plain(count)
     else:
-        raw = values.get(key(code, "value"))
+        raw = values.get(key(code, "value", scope))
         if isinstance(raw, float):
             raw = _plain(raw)
         value = None if is_blank(raw) else raw

@@ -1,4 +1,4 @@
-"""The frame around every page: sidebar (language, edition), navigation, and a guard against tracebacks."""
+"""The frame around every page: sidebar (language, edition, period), navigation, and a guard against tracebacks."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import streamlit as st
 from dti.i18n import t
 from dti.storage import Actor, StorageUnavailable
 from ui import lang as ui_lang
-from ui import state, widgets
+from ui import state, storage_widgets, widgets
 
 log = logging.getLogger("dti.app")
 
@@ -35,6 +35,8 @@ def run(pages: list[tuple[str, st.Page]], lang: str) -> None:
     with st.sidebar, widgets.guard(lang):
         ui_lang.sidebar_toggle(lang)
         widgets.edition_picker(lang)
+        if state.current_actor() is not None:  # chosen once here, for every page (not before a log-in)
+            storage_widgets.period_picker(lang)
     current_page = st.navigation(sections, expanded=True)  # every page visible: no "View more" fold
     ui_lang.mark_routed()
     try:

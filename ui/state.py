@@ -21,13 +21,14 @@ import streamlit as st
 from dti.framework import registry
 from dti.framework.model import Framework
 from dti.framework.validation import Problem
-from dti.i18n import fmt_points, t
+from dti.i18n import fmt_points, name, plain_number, t
 from dti.io.export import ExportContext, file_name
 from dti.scoring.engine import InputProblems, Response
 from dti.storage import (
     Actor,
     AssessmentInfo,
     ConflictError,
+    PeriodExists,
     PermissionDenied,
     StorageUnavailable,
     Store,
@@ -44,10 +45,11 @@ EDITION_KEY = "edition_id"
 ACTOR_KEY = "actor"  # the logged-in Actor (local accounts); single-user and OIDC modes derive it
 PERIOD_KEY = "period"  # (year, quarter) being assessed
 # Remembered per session in ui.memo's single session-state entry (see there why).
-ASSESSMENT_KEY = "assessment"  # ((url, edition, year, quarter), AssessmentInfo) of the current period
+ASSESSMENT_KEY = "assessment"  # ((url, edition, year, quarter), AssessmentInfo or None) of the current period
 DATABASE_URL_KEY = "database_url"  # resolved once per session
 OIDC_KEY = "oidc"
-SEEN_KEY = "seen_versions"  # (assessment id, code) → version of the answer the form was filled from
+SEEN_KEY = "seen_versions"  # (url, edition, year, quarter, code) → version of the answer the form was filled from
+FORM_SCOPE_KEY = "form_scope"  # ((url, edition, year, quarter, user, role), counter): see form_scope()
 UNSAVED_KEY = "unsaved"  # code → the answer a storage fault kept from being saved, shown again until saved
 
 log = logging.getLogger("dti.app")
@@ -206,23 +208,112 @@ def set_period(year: int, quarter: int) -> None:
     _forget_widget_values()
 
 
-def current_assessment() -> AssessmentInfo:
-    """The assessment of the current edition and period (created on first use).
+def current_assessment() -> AssessmentInfo | None:
+    """The assessment of the current edition and period; None while nobody has saved anything in that period.
 
-    Every read of answers passes here, so a page opened by its URL without logging in (with accounts set up)
-    shows a log-in message instead of the province's data.
+    Reading never creates it (a quarter chosen to look at leaves no empty period behind); the first write does,
+    through assessment_to_write(). Every read of answers passes here, so a page opened by its URL without
+    logging in (with accounts set up) shows a log-in message instead of the province's data.
     """
     if current_actor() is None:
         st.warning(t("auth.login_first", ui_lang.current()))
         st.stop()
-    year, quarter = current_period()
-    edition_id = current_edition_id()
-    key = (database_url(), edition_id, year, quarter)
+    key = _assessment_key()
     found = memo().get(ASSESSMENT_KEY)
-    if found is None or found[0] != key:  # looked up (or created) once per period, not on every read
-        found = (key, store().assessment(edition_id, year, quarter))
+    # Looked up once per period once it exists; a missing one on every read (someone may create it meanwhile).
+    if found is None or found[0] != key or found[1] is None:
+        found = (key, store().assessment(key[1], key[2], key[3], create=False))
         memo()[ASSESSMENT_KEY] = found
     return found[1]
+
+
+def assessment_to_write() -> AssessmentInfo:
+    """The current assessment, created now if this is the first write into its period."""
+    found = current_assessment()
+    if found is None:
+        key = _assessment_key()
+        found = store().assessment(key[1], key[2], key[3])
+        memo()[ASSESSMENT_KEY] = (key, found)
+    return found
+
+
+def _assessment_key() -> tuple[str, str, int, int]:
+    year, quarter = current_period()
+    return (database_url(), current_edition_id(), year, quarter)
+
+
+def form_scope() -> str:
+    """The part of the form's widget keys that names the assessment on screen (see ui.forms.key).
+
+    A browser keeps what a widget shows for as long as its key lives, so the keys change whenever the
+    assessment (edition, period) or the person changes, and after a whole assessment was replaced: nothing
+    typed or shown in one assessment can then appear in, or be saved into, another. ``""`` for the first
+    assessment of a session, then a counter.
+    """
+    actor = current_actor()
+    key = (*_assessment_key(), actor.username if actor else "", actor.role if actor else "")
+    remembered = memo()
+    scope = remembered.get(FORM_SCOPE_KEY)
+    if scope is None or scope[0] != key:
+        scope = remembered[FORM_SCOPE_KEY] = (key, 0 if scope is None else scope[1] + 1)
+    return str(scope[1] or "")
+
+
+def _new_form_scope() -> None:
+    """The same assessment is shown afresh (replaced by an upload): new keys, new widgets."""
+    scope = memo().get(FORM_SCOPE_KEY)
+    if scope is not None:
+        memo()[FORM_SCOPE_KEY] = (scope[0], scope[1] + 1)
+
+
+def period_is_empty() -> bool:
+    """True when the current period holds no answer (it may not exist in the database yet)."""
+    return not any(r.is_answered for r in get_stored().values())
+
+
+def previous_answered_period() -> AssessmentInfo | None:
+    """The latest earlier period of the current edition that holds answers (to copy into an empty one)."""
+    year, quarter = current_period()
+    edition_id = current_edition_id()
+    for info in store().assessments():  # newest first
+        if info.edition_id == edition_id and (info.year, info.quarter) < (year, quarter) \
+                and any(r.is_answered for r in store().stored(info.id).values()):
+            return info
+    return None
+
+
+def copy_previous_period(source: AssessmentInfo) -> str | None:
+    """Fill the (empty) current period with ``source``'s answers and assignments; None when done, else why not."""
+    year, quarter = current_period()
+    actor = current_actor() or Actor("?", "viewer")
+    lang = ui_lang.current()
+    try:
+        store().copy_period(actor, source.id, year, quarter)
+    except PermissionDenied:
+        return t("auth.not_allowed", lang, roles=t("auth.role_coordinator", lang))
+    except PeriodExists:  # someone saved into it meanwhile: never overwritten
+        return t("context.period_taken", lang, period=t("storage.period_label", lang, year=year, quarter=quarter))
+    memo().pop(ASSESSMENT_KEY, None)
+    _forget_widget_values()
+    return None
+
+
+# --- the province --------------------------------------------------------------------------------
+
+
+def province_name() -> str:
+    """The province's name as the coordinator set it ('' until then): for the report, peers and file names."""
+    return store().province()[0]
+
+
+def set_province_name(new_name: str) -> str | None:
+    """Save the province's name (coordinator only); None when saved, else the reason."""
+    actor = current_actor() or Actor("?", "viewer")
+    try:
+        store().set_province(actor, new_name, store().province()[1])
+    except PermissionDenied:
+        return t("auth.not_allowed", ui_lang.current(), roles=t("auth.role_coordinator", ui_lang.current()))
+    return None
 
 
 # --- answers -------------------------------------------------------------------------------------
@@ -230,35 +321,49 @@ def current_assessment() -> AssessmentInfo:
 
 def get_responses() -> dict[str, Response]:
     """Responses of the current edition and period (a copy: change them through set_response)."""
-    return store().responses(current_assessment().id)
+    found = current_assessment()
+    return store().responses(found.id) if found else {}
 
 
 def get_unreadable() -> dict[str, UnreadableAnswer]:
     """Stored answers the edition's current rules no longer read (kept, not scored, to be answered again)."""
-    return store().unreadable(current_assessment().id)
+    found = current_assessment()
+    return store().unreadable(found.id) if found else {}
 
 
 def get_stored() -> dict[str, StoredResponse]:
     """The stored answers with their status, who saved them, when, version and appraisal."""
-    return store().stored(current_assessment().id)
+    found = current_assessment()
+    return store().stored(found.id) if found else {}
+
+
+def editable_codes() -> set[str] | None:
+    """The components the person working may change here: None for every one (Store decides, as for writes)."""
+    actor = current_actor() or Actor("?", "viewer")
+    found = current_assessment()
+    return store().editable_codes(actor, found.id if found else None)
+
+
+def _seen_key(code: str) -> tuple:
+    return (*_assessment_key(), code)
 
 
 def stored_reader() -> Callable[[], dict[str, StoredResponse]]:
     """A function reading the current period's stored answers later: a deferred download runs outside the
     script run, where session state (the edition, the period, who is logged in) is not available."""
-    database, assessment_id = store(), current_assessment().id
-    return lambda: database.stored(assessment_id)
+    database, found = store(), current_assessment()
+    return lambda: database.stored(found.id) if found else {}
 
 
 def get_response(code: str) -> Response | None:
     unsaved = memo().get(UNSAVED_KEY, {})
     if code in unsaved:  # a storage fault kept it from being saved: the form shows it again, to save it again
         return unsaved[code]
-    assessment_id = current_assessment().id
-    stored = store().stored_response(assessment_id, code)
-    if forms.key(code, "evidence") not in st.session_state:
+    found = current_assessment()
+    stored = store().stored_response(found.id, code) if found else None
+    if forms.key(code, "evidence", form_scope()) not in st.session_state:
         # The form is being filled from this answer now: a later save is based on this version.
-        memo().setdefault(SEEN_KEY, {})[(assessment_id, code)] = stored.version if stored else 0
+        memo().setdefault(SEEN_KEY, {})[_seen_key(code)] = stored.version if stored else 0
     return stored.to_response() if stored and (stored.is_answered or stored.evidence or stored.note) else None
 
 
@@ -266,9 +371,10 @@ def set_response(code: str, response: Response | None) -> None:
     """Save one component's answer at once; None (or an empty answer) clears it.
 
     A refused save (someone saved meanwhile, not your component, a viewer account) leaves the stored answer
-    as it is, puts the reason where the form shows problems, and refills the form with the stored answer.
+    as it is, puts the reason where the form shows problems, and puts the stored answer back into the form.
     """
     lang = ui_lang.current()
+    scope = form_scope()
     fields = {"value": None, "points": None, "evidence": "", "note": ""}
     if response is not None:
         fields = {"value": response.value, "points": response.points, "evidence": response.evidence,
@@ -278,8 +384,11 @@ def set_response(code: str, response: Response | None) -> None:
     actor = Actor("?", "viewer")
     try:
         actor = current_actor() or actor
-        assessment_id = current_assessment().id
-        base = seen.get((assessment_id, code))
+        if current_assessment() is None and actor.role == "viewer":  # refused without creating the period
+            _refused(code, t("storage.viewer_readonly", lang, code=code), None)
+            return
+        assessment_id = assessment_to_write().id
+        base = seen.get(_seen_key(code))
         if base is None:  # the form was not filled from a stored answer in this session: base on what is stored now
             stored = store().stored_response(assessment_id, code)
             base = stored.version if stored else 0
@@ -288,45 +397,71 @@ def set_response(code: str, response: Response | None) -> None:
         # Nothing was saved; unlike a refused save the typed answer stays in the field (and comes back if the
         # form is rebuilt) with what happened and what to do, to be saved again once the fault is gone.
         unsaved[code] = response if response is not None else Response(code, None)
-        st.session_state[forms.key(code, "error")] = f"{fault_message(exc, lang)} {t('faults.answer_kept', lang)}"
-        st.session_state[forms.key(code, "retry")] = True
+        kept = t("faults.answer_kept", lang)
+        st.session_state[forms.key(code, "error", scope)] = f"{fault_message(exc, lang)} {kept}"
+        st.session_state[forms.key(code, "retry", scope)] = True
         return
     except ConflictError as exc:
         unsaved.pop(code, None)
         other = exc.current
+        fw = store().framework_of(assessment_id)
         _refused(code, t("storage.conflict", lang, code=code, who=other.updated_by,
-                         time=f"{other.updated_at:%H:%M %d/%m/%Y}", value=_shown(other.value),
-                         points=fmt_points(other.points, lang), mine=_shown(fields["value"])))
+                         time=f"{other.updated_at:%H:%M %d/%m/%Y}", value=_shown(fw, code, other.value, lang),
+                         points=fmt_points(other.points, lang), mine=_shown(fw, code, fields["value"], lang)),
+                 other)
         return
     except PermissionDenied:
         unsaved.pop(code, None)
-        _refused(code, t("storage.viewer_readonly" if actor.role == "viewer" else "storage.denied", lang, code=code))
+        _refused(code, t("storage.viewer_readonly" if actor.role == "viewer" else "storage.denied", lang, code=code),
+                 store().stored_response(assessment_id, code))
         return
     except InputProblems as exc:
-        st.session_state[forms.key(code, "error")] = "; ".join(
+        st.session_state[forms.key(code, "error", scope)] = "; ".join(
             p.message_vi if lang != "en" and p.message_vi else p.message for p in exc.problems)
         return
     unsaved.pop(code, None)
-    st.session_state.pop(forms.key(code, "retry"), None)
-    seen[(assessment_id, code)] = saved.version
+    st.session_state.pop(forms.key(code, "retry", scope), None)
+    seen[_seen_key(code)] = saved.version
 
 
-def _shown(value) -> str:
-    return "—" if value is None or value == "" else str(value)
+def _shown(fw: Framework, code: str, value, lang: str) -> str:
+    """A stored value as the form names it: a level's label, not its key."""
+    if value is None or value == "":
+        return "—"
+    comp = fw.component_by_code.get(code)
+    if comp is not None and comp.rule.type == "levels":
+        for level in comp.rule.levels:
+            if level.key == value:
+                return name(level, lang)
+    return str(value)
 
 
-def _refused(code: str, message: str) -> None:
-    """Keep the reason for the form to show, and let the form re-read the stored answer on the next run."""
-    for k in [k for k in st.session_state if str(k).startswith(forms.key(code, ""))]:
-        del st.session_state[k]
-    st.session_state[forms.key(code, "error")] = message
+def _refused(code: str, message: str, stored: StoredResponse | None) -> None:
+    """Keep the reason for the form to show, and put the stored answer back into the component's widgets.
+
+    Written into the widgets' state (not only forgotten): the browser keeps a widget's value for as long as its
+    key lives, so only a value set here replaces the refused one on the screen.
+    """
+    scope = form_scope()
+    fw = current_framework()
+    comp = fw.component_by_code.get(code) if fw else None
+    if comp is not None:
+        given = stored.to_response() if stored is not None else None
+        lang = ui_lang.current()
+        for k, v in forms.widget_values(comp, given, scope).items():
+            # Number fields are text inputs (ui.widgets.number_text): they hold the number as the language writes it.
+            st.session_state[k] = plain_number(v, lang) if isinstance(v, float) else v
+    memo().setdefault(SEEN_KEY, {})[_seen_key(code)] = stored.version if stored else 0
+    st.session_state[forms.key(code, "error", scope)] = message
 
 
 def import_plan(responses: Mapping[str, Response], replace: bool) -> ImportPlan | str:
     """What importing checked ``responses`` would add, replace and clear; a str when it would be refused."""
     actor = current_actor() or Actor("?", "viewer")
+    if actor.role == "viewer":
+        return t("storage.viewer_readonly", ui_lang.current())
     try:
-        return store().import_plan(actor, current_assessment().id, responses, replace=replace)
+        return store().import_plan(actor, assessment_to_write().id, responses, replace=replace)
     except PermissionDenied as exc:
         return t("storage.denied", ui_lang.current(), code=exc.code)
     except StorageUnavailable as exc:
@@ -340,7 +475,7 @@ def import_answers(responses: Mapping[str, Response], source: str, replace: bool
     actor = current_actor() or Actor("?", "viewer")
     lang = ui_lang.current()
     try:
-        store().import_responses(actor, current_assessment().id, responses, source=source, replace=replace,
+        store().import_responses(actor, assessment_to_write().id, responses, source=source, replace=replace,
                                  confirmed=confirmed)
     except PermissionDenied as exc:
         return t("storage.denied", lang, code=exc.code)
@@ -350,11 +485,6 @@ def import_answers(responses: Mapping[str, Response], source: str, replace: bool
         return fault_message(exc, lang)
     _forget_widget_values()
     return None
-
-
-def province_name() -> str:
-    """The province's name as the coordinator set it ('' when not set)."""
-    return store().province()[0]
 
 
 def export_context(lang: str) -> ExportContext:
@@ -371,11 +501,19 @@ def download_name(kind: str, ext: str) -> str:
 
 
 def _forget_widget_values() -> None:
-    """Form widgets (keys ``c_…``, ``w_…``) showing the previous assessment re-read the new one on the next run."""
-    for k in [k for k in st.session_state if str(k).startswith(("c_", "w_"))]:
+    """The form shows the assessment afresh: new widget keys, and the old ones dropped from the session."""
+    for k in [k for k in st.session_state if str(k).startswith(("c", "w_")) and _is_form_key(str(k))]:
         del st.session_state[k]
     memo().pop(SEEN_KEY, None)
     memo().pop(UNSAVED_KEY, None)
+    _new_form_scope()
+
+
+def _is_form_key(k: str) -> bool:
+    if k.startswith("w_"):
+        return True
+    head = k.split("_", 1)[0]  # "c", "c3", ...: the form's keys (ui.forms.key)
+    return head == "c" or (head[:1] == "c" and head[1:].isdigit())
 
 
 def carry_to_edition(target_id: str, carried: Mapping[str, Response]) -> str | None:
@@ -387,10 +525,11 @@ def carry_to_edition(target_id: str, carried: Mapping[str, Response]) -> str | N
     year, quarter = current_period()
     actor = current_actor() or Actor("?", "viewer")
     lang = ui_lang.current()
-    target = store().assessment(target_id, year, quarter)
-    already = [code for code, r in store().stored(target.id).items() if r.is_answered]
+    target = store().assessment(target_id, year, quarter, create=False)
+    already = [code for code, r in store().stored(target.id).items() if r.is_answered] if target else []
     if already:
         return t("editions.carry_target_busy", lang, n=len(already), period=f"Q{quarter}/{year}")
+    target = target or store().assessment(target_id, year, quarter)
     try:
         store().import_responses(actor, target.id, carried, source=f"carried from {current_edition_id()}")
     except PermissionDenied as exc:

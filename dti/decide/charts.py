@@ -53,9 +53,11 @@ def dti_gauge(result: Result, lang: str) -> go.Figure:
 
 
 def main_index_bars(fw: Framework, result: Result, lang: str) -> go.Figure:
-    """Scored main indices sorted from the lowest up; the lowest bar is red."""
+    """Scored main indices sorted from the lowest up; the lowest bar is red (none while nothing is answered)."""
     codes = result.lowest_main_indices
     lowest = codes[0] if codes else None
+    if not codes:  # nothing answered: every index in its own order, none singled out
+        codes = [m.code for m in fw.scored_main_indices]
     # The lowest is named in bold red on the axis too: a bar of value 0 has no colour to show.
     names = [(f"<b><span style='color:{LOW}'>⬇ {c}. {chart_text(fw.main_index_by_code[c].name(lang))}</span></b>"
               if c == lowest else f"{c}. {chart_text(fw.main_index_by_code[c].name(lang))}") for c in codes]

@@ -91,7 +91,7 @@ def html_report(data: ReportData) -> str:
     weakest = "".join(
         f"<tr><td>{_esc(m)}. {_esc(fw.main_index_by_code[m].name(lang))}</td>"
         f"<td class=n>{fmt_number(r.main_indices[m].value, lang)}</td></tr>"
-        for m in r.lowest_main_indices[:5])
+        for m in r.lowest_main_indices[:5]) or f"<tr><td>{_esc(t('context.nothing_answered', lang))}</td></tr>"
     stakes = "".join(
         f"<tr><td>{c.code}</td><td>{_esc(fw.component_by_code[c.code].name(lang))}"
         f"<span class=prov>{_esc(_provisional(fw.component_by_code[c.code], lang))}</span></td>"
@@ -108,11 +108,11 @@ def html_report(data: ReportData) -> str:
     if data.band:
         b = data.band
         band_line = f"<div class=kpi><span>{_esc(t('report.band', lang))}</span><b>{_band_text(b.dti, lang)}</b>"
-        if b.rank_low is not None:
+        if b.rank_low is not None and not r.is_empty:
             rank_band = t("report.rank_band", lang, low=b.rank_low, high=b.rank_high, among=b.rank_among)
             band_line += f"<small>{_esc(rank_band)}</small>"
         band_line += "</div>"
-    if data.rank:
+    if data.rank and not r.is_empty:  # nothing answered ranks nowhere
         rank_help = t("report.rank_help", lang, year=data.rank.year, among=data.rank.among - 1)
         rank_line = (f"<div class=kpi><span>{_esc(t('report.rank', lang))}</span>"
                      f"<b>{data.rank.rank}/{data.rank.among}</b><small>{_esc(rank_help)}</small></div>")
@@ -211,9 +211,11 @@ def excel_report(data: ReportData) -> bytes:
     ws.append([safe_cell(t("common.dti", lang)), round(r.dti, 6)])
     ws.append([safe_cell(t("report.basis", lang)),
                safe_cell(t("common.complete", lang) if r.is_complete else t("common.conservative", lang))])
+    if r.is_empty:
+        ws.append([safe_cell(t("context.nothing_answered", lang))])
     if data.band:
         ws.append([safe_cell(t("report.band", lang)), round(data.band.dti.low, 6), round(data.band.dti.high, 6)])
-    if data.rank:
+    if data.rank and not r.is_empty:  # nothing answered ranks nowhere
         ws.append([safe_cell(t("report.rank", lang)), data.rank.rank, data.rank.among])
     ws.append([])
     ws.append([safe_cell(t("report.pillars", lang)), safe_cell(t("report.value", lang))])

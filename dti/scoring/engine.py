@@ -123,12 +123,23 @@ class Result:
         return "complete" if self.is_complete else "conservative"
 
     @property
+    def is_empty(self) -> bool:
+        """Nothing answered yet: every value is 0, so nothing is "lowest", ranked, or shown as a weakness."""
+        return self.answered == 0
+
+    @property
     def lowest_main_indices(self) -> list[str]:
+        """Scored main indices from the lowest up; none while nothing is answered (all zeros name nothing)."""
+        if self.is_empty:
+            return []
         scored = [(a.value, code) for code, a in self.main_indices.items() if a.value is not None]
         return [code for _, code in sorted(scored, key=lambda t: (t[0], _order(t[1])))]
 
     @property
     def lowest_pillars(self) -> list[str]:
+        """Pillars from the lowest up; none while nothing is answered."""
+        if self.is_empty:
+            return []
         return [code for code, _ in sorted(self.pillars.items(), key=lambda kv: (kv[1].value or 0.0))]
 
     def points_at_stake(self) -> list[ComponentScore]:

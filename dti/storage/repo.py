@@ -403,15 +403,34 @@ class Store:
         except PermissionDenied:
             return False
 
+    def editable_codes(self, actor: Actor, assessment_id: int | None) -> set[str] | None:
+        """The components ``actor`` may change: None for every one, else the set (empty for a viewer).
+
+        The same rule refuses writes (save_response, import_responses), so a form disabled from it never
+        offers a change that would be refused. ``assessment_id`` None: a period nobody has saved into yet.
+        """
+        if actor.role != "agency":  # asked on every rerun of the form: no database round trip when not needed
+            return self._editable(None, actor, assessment_id)
+        with self.engine.connect() as conn:
+            return self._editable(conn, actor, assessment_id)
+
+    def _editable(self, s: Session | Connection | None, actor: Actor, assessment_id: int | None) -> set[str] | None:
+        if actor.role == "viewer":
+            return set()
+        if actor.role == "agency":
+            if assessment_id is None:
+                return set()
+            return set(s.scalars(select(Assignment.component_code).where(
+                Assignment.assessment_id == assessment_id, Assignment.agency_id == actor.agency_id)))
+        return None
+
     def _check_can_edit(self, s: Session | Connection, actor: Actor, assessment_id: int, code: str) -> None:
+        allowed = self._editable(s, actor, assessment_id)
+        if allowed is None or code in allowed:
+            return
         if actor.role == "viewer":
             raise PermissionDenied(actor, code, "a viewer account can read but not change answers")
-        if actor.role == "agency":
-            assigned = s.scalar(select(Assignment.component_code).where(
-                Assignment.assessment_id == assessment_id, Assignment.component_code == code,
-                Assignment.agency_id == actor.agency_id))
-            if assigned is None:
-                raise PermissionDenied(actor, code, "it is not assigned to your agency; ask the coordinator")
+        raise PermissionDenied(actor, code, "it is not assigned to your agency; ask the coordinator")
 
     def _require_coordinator(self, actor: Actor, what: str) -> None:
         require_coordinator(actor, what)
@@ -597,12 +616,8 @@ class Store:
         file_codes = list(responses)
         points = {code: (check_points(fw.component_by_code[code], r.points) if r.points is not None
                          else self._points(fw, code, r.value)) for code, r in responses.items()}
-        refused = []
-        for code in responses:
-            try:
-                self._check_can_edit(s, actor, assessment_id, code)
-            except PermissionDenied:
-                refused.append(code)
+        allowed = self._editable(s, actor, assessment_id)  # the rule that refuses single saves too
+        refused = [code for code in responses if allowed is not None and code not in allowed]
         if refused:
             raise PermissionDenied(actor, ", ".join(sorted(refused, key=_order)),
                                    "not assigned to your agency; nothing was imported")
@@ -729,12 +744,17 @@ class Store:
     # --- periods ----------------------------------------------------------------------------------
 
     def copy_period(self, actor: Actor, source_id: int, year: int, quarter: int) -> AssessmentInfo:
-        """A new period of the same edition starting from the answers and assignments of ``source_id``."""
+        """A new period of the same edition starting from the answers and assignments of ``source_id``.
+
+        A target period that exists but holds nothing (no answer, no assignment: created by an earlier version
+        of the app on merely opening it) is filled; one that holds anything is refused with PeriodExists.
+        """
         self._require_coordinator(actor, "periods")
         src = self.assessment_by_id(source_id)
-        if self.assessment(src.edition_id, year, quarter, create=False) is not None:
+        existing = self.assessment(src.edition_id, year, quarter, create=False)
+        if existing is not None and (self.stored(existing.id) or self.assignments(existing.id)):
             raise PeriodExists(f"{year} Q{quarter} exists already for {src.edition_id}; open it instead")
-        new = self.assessment(src.edition_id, year, quarter)
+        new = existing or self.assessment(src.edition_id, year, quarter)
         now = _now()
         with self._session.begin() as s:
             for a in s.scalars(select(Assignment).where(Assignment.assessment_id == source_id)).all():

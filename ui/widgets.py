@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -31,6 +32,19 @@ def edition_label(fw: Framework, lang: str) -> str:
     return label if fw.complete else f"{label} · {t('common.incomplete', lang)}"
 
 
+def edition_short_label(fw: Framework, lang: str, others: list[Framework] = ()) -> str:
+    """'DTI 2022 · 922/QĐ-BTTTT': year and decision number, short enough for the sidebar.
+
+    The full titles share their first forty characters, so a narrow select box showed the same text for every
+    edition. The edition id is added when two editions would read the same (e.g. a province's own catalogue).
+    """
+    decision = re.search(r"\d+/QĐ-[\wĐ]+", fw.legal_basis)
+    label = f"DTI {fw.year} · {decision.group(0) if decision else fw.id}"
+    if decision and any(o.id != fw.id and o.year == fw.year and decision.group(0) in o.legal_basis for o in others):
+        label = f"{label} · {fw.id}"
+    return label if fw.complete else f"{label} · {t('common.incomplete', lang)}"
+
+
 def _on_edition_change() -> None:
     state.set_edition(st.session_state["edition_picker"])
 
@@ -46,8 +60,10 @@ def edition_picker(lang: str) -> None:
     if len(ids) < 2:
         return
     st.session_state["edition_picker"] = state.current_edition_id()
+    others = list(found.values())
     st.selectbox(t("common.edition", lang), ids, key="edition_picker", on_change=_on_edition_change,
-                 format_func=lambda i: edition_label(found[i], lang))
+                 format_func=lambda i: edition_short_label(found[i], lang, others),
+                 help=edition_label(found[state.current_edition_id()], lang))
 
 
 def scorable_framework(lang: str) -> Framework:

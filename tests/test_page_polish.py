@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.apptest_support import assert_clean, isolate, open_page
+from tests.apptest_support import isolate, open_page
 
 
 @pytest.fixture(autouse=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.apptest_support import isolate, open_page
+from tests.apptest_support import assert_clean, isolate, open_page
 
 
 @pytest.fixture(autouse=True)
@@ -31,3 +31,16 @@ def test_edition_short_label_adds_the_id_when_two_editions_would_read_the_same(f
     both = [fw2022, own]
     assert edition_short_label(fw2022, "vi", both) != edition_short_label(own, "vi", both)
     assert edition_short_label(own, "vi", both) == "DTI 2022 · 922/QĐ-BTTTT · tinh-x-2022"
+
+
+def test_not_scored_main_index_says_it_once(fw2022):
+    """Main index 6 is collected for information: its components say 'không tính điểm' once, plainly."""
+    at = open_page("assessment")
+    main6 = fw2022.main_index_by_code["6"]
+    at.session_state["a_tab"] = f"6. {main6.name_vi}"
+    at.run()
+    assert_clean(at)
+    for comp in main6.components:
+        label = at.text_input(key=f"c_{comp.code}_value").label
+        assert label.lower().count("không tính điểm") == 1, label
+        assert "Thông tin (không tính điểm)" not in label

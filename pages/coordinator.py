@@ -8,15 +8,53 @@ from ui import lang as ui_lang
 from ui import state, storage_widgets, widgets
 
 lang = ui_lang.current()
-fw = widgets.scorable_framework(lang)
+fw = widgets.scorable_framework(lang, stop=False)  # None: the edition cannot be scored, accounts still can be managed
 storage_widgets.period_picker(lang)
 storage_widgets.who_is_working(lang)
 actor = storage_widgets.require_role(lang, "coordinator", "viewer")
 store = state.store()
-period = state.current_assessment()
 editable = actor.role == "coordinator"
 
+
+def agencies_and_accounts() -> None:
+    """Agencies and log-in accounts: independent of the edition, so kept when it cannot be scored."""
+    if editable:
+        with st.form("s_add_agency", clear_on_submit=True):
+            name = st.text_input(t("coordinator.agency_name", lang))
+            kind = st.selectbox(t("coordinator.agency_kind", lang), ["department", "district", "other"],
+                                format_func=lambda k: t(f"coordinator.kind_{k}", lang))
+            if st.form_submit_button(t("coordinator.add_agency", lang)):
+                try:
+                    store.add_agency(actor, name, kind)
+                    st.success(t("coordinator.agency_added", lang, name=name))
+                except StorageError as exc:
+                    st.error(storage_widgets.explain(exc, lang))
+        with st.form("s_add_user", clear_on_submit=True):
+            st.markdown(t("coordinator.new_account", lang))
+            username = st.text_input(t("auth.username", lang))
+            password = st.text_input(t("auth.password", lang), type="password",
+                                     help=t("coordinator.password_help", lang))
+            role = st.selectbox(t("coordinator.role", lang), ["agency", "coordinator", "viewer"],
+                                format_func=lambda r: t(f"auth.role_{r}", lang))
+            agency = st.selectbox(t("coordinator.agency", lang), [None, *store.agencies()],
+                                  format_func=lambda a: "—" if a is None else a.name)
+            if st.form_submit_button(t("coordinator.add_account", lang)):
+                try:
+                    auth.create_account(store, username, role, password or None,
+                                        agency_id=agency.id if agency else None)
+                    st.success(t("coordinator.account_added", lang, name=username))
+                except (StorageError, ValueError) as exc:
+                    st.error(storage_widgets.explain(exc, lang))
+    st.dataframe([{t("coordinator.agency", lang): a.name, t("coordinator.agency_kind", lang):
+                   t(f"coordinator.kind_{a.kind}", lang)} for a in store.agencies()], hide_index=True)
+
+
 st.title(t("coordinator.title", lang))
+if fw is None:
+    st.subheader(t("coordinator.tab_agencies", lang))
+    agencies_and_accounts()
+    st.stop()
+period = state.current_assessment()
 st.caption(t("coordinator.intro", lang, period=t("storage.period_label", lang, year=period.year,
                                                    quarter=period.quarter)))
 
@@ -59,35 +97,7 @@ with assign:
         st.success(t("coordinator.saved_assignments", lang, n=n))
 
 with agencies:
-    if editable:
-        with st.form("s_add_agency", clear_on_submit=True):
-            name = st.text_input(t("coordinator.agency_name", lang))
-            kind = st.selectbox(t("coordinator.agency_kind", lang), ["department", "district", "other"],
-                                format_func=lambda k: t(f"coordinator.kind_{k}", lang))
-            if st.form_submit_button(t("coordinator.add_agency", lang)):
-                try:
-                    store.add_agency(actor, name, kind)
-                    st.success(t("coordinator.agency_added", lang, name=name))
-                except StorageError as exc:
-                    st.error(storage_widgets.explain(exc, lang))
-        with st.form("s_add_user", clear_on_submit=True):
-            st.markdown(t("coordinator.new_account", lang))
-            username = st.text_input(t("auth.username", lang))
-            password = st.text_input(t("auth.password", lang), type="password",
-                                     help=t("coordinator.password_help", lang))
-            role = st.selectbox(t("coordinator.role", lang), ["agency", "coordinator", "viewer"],
-                                format_func=lambda r: t(f"auth.role_{r}", lang))
-            agency = st.selectbox(t("coordinator.agency", lang), [None, *store.agencies()],
-                                  format_func=lambda a: "—" if a is None else a.name)
-            if st.form_submit_button(t("coordinator.add_account", lang)):
-                try:
-                    auth.create_account(store, username, role, password or None,
-                                        agency_id=agency.id if agency else None)
-                    st.success(t("coordinator.account_added", lang, name=username))
-                except (StorageError, ValueError) as exc:
-                    st.error(storage_widgets.explain(exc, lang))
-    st.dataframe([{t("coordinator.agency", lang): a.name, t("coordinator.agency_kind", lang):
-                   t(f"coordinator.kind_{a.kind}", lang)} for a in store.agencies()], hide_index=True)
+    agencies_and_accounts()
 
 with periods:
     year, quarter = next_period(period.year, period.quarter)

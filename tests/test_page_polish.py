@@ -44,3 +44,46 @@ def test_not_scored_main_index_says_it_once(fw2022):
         label = at.text_input(key=f"c_{comp.code}_value").label
         assert label.lower().count("không tính điểm") == 1, label
         assert "Thông tin (không tính điểm)" not in label
+
+
+def open_with_incomplete_edition(page: str):
+    """The user picks the shipped 2025 edition (structure only, cannot be scored) in the sidebar, then opens a page."""
+    at = open_page()
+    at.sidebar.selectbox(key="edition_picker").set_value("dti-2025-province").run()
+    assert_clean(at)
+    at.switch_page(f"pages/{page}.py").run()
+    assert_clean(at)
+    return at
+
+
+def test_workshop_keeps_its_own_demo_under_an_incomplete_edition(fw2022):
+    at = open_with_incomplete_edition("workshop")
+    assert at.title, "the workshop page is shown, not stopped"
+    assert not [w for w in at.warning if "chưa thể chấm điểm" in w.value]
+    assert any(m.label == "DTI ước tính" and m.value == "0,5815" for m in at.metric)
+    assert any("DTI 2022" in c.value for c in at.caption), "the workshop says which edition its demo uses"
+
+
+def test_coordinator_manages_agencies_and_accounts_under_an_incomplete_edition():
+    at = open_with_incomplete_edition("coordinator")
+    assert any("chưa thể chấm điểm" in w.value for w in at.warning)
+    assert not any("python -m dti" in w.value for w in at.warning), "points to the Editions page, not a command"
+    agency_name = [ti for ti in at.text_input if ti.label.startswith("Tên đơn vị")]
+    assert agency_name, [ti.label for ti in at.text_input]
+    agency_name[0].input("Sở Khoa học và Công nghệ")
+    at.button[[b.label for b in at.button].index("Thêm đơn vị")].click().run()
+    assert_clean(at)
+    assert any("Sở Khoa học và Công nghệ" in s.value for s in at.success)
+    assert not at.metric  # no score made up for an edition that cannot be scored
+
+
+def test_carry_button_disabled_when_nothing_can_be_carried():
+    at = open_page("editions")
+    assert at.button(key="ed_carry_go").disabled  # an empty assessment: nothing to carry
+    at.switch_page("pages/assessment.py").run()
+    at.selectbox(key="c_1.1_value").select("deputy").run()
+    at.switch_page("pages/editions.py").run()
+    assert_clean(at)
+    assert at.selectbox(key="ed_carry_target").value == "dti-2025-province"
+    assert at.button(key="ed_carry_go").disabled  # the only target cannot be scored: the answer is listed, not carried
+    assert any("chuyển được 0 câu trả lời" in c.value and "1 câu không chuyển được" in c.value for c in at.caption)

@@ -66,18 +66,38 @@ def edition_picker(lang: str) -> None:
                  help=edition_label(found[state.current_edition_id()], lang))
 
 
-def scorable_framework(lang: str) -> Framework:
-    """The current edition if it can be scored; otherwise say why (and what to do) and stop the page."""
+def scorable_framework(lang: str, stop: bool = True) -> Framework | None:
+    """The current edition if it can be scored; otherwise say why and where to complete it, and stop the page.
+
+    With ``stop=False`` the page goes on without a score (None is returned): accounts and agencies do not
+    depend on the edition.
+    """
     fw = state.current_framework()
     if fw is None:
         st.error(t("common.no_edition", lang))
         st.stop()
     if not fw.complete:
-        st.warning(t("common.cannot_score", lang, edition=fw.title(lang),
-                     missing=(fw.missing_en if lang == "en" else fw.missing_vi) or "—"))
-        st.page_link("pages/framework.py", label=t("nav.framework", lang), icon=":material/menu_book:")
-        st.stop()
+        st.warning(t("polish.cannot_score", lang, edition=edition_short_label(fw, lang).split(" · ")[0]
+                     + f" ({fw.title(lang)})"))
+        st.page_link("pages/editions.py", label=t("editions.nav", lang), icon=":material/library_books:")
+        if stop:
+            st.stop()
+        return None
     return fw
+
+
+def demo_framework(lang: str) -> Framework:
+    """The edition the workshop's fictional province is scored with: the current one when it can be scored, else
+    the newest complete edition (the demo's own data, never blocked by the edition chosen for real work)."""
+    fw = state.current_framework()
+    if fw is not None and fw.complete:
+        return fw
+    found = state.editions()[0]
+    complete = [found[i] for i in state.edition_ids() if found[i].complete]
+    if not complete:
+        return scorable_framework(lang)  # nothing can be scored at all: says why and stops
+    st.caption(t("polish.workshop_edition", lang, edition=edition_short_label(complete[0], lang)))
+    return complete[0]
 
 
 def provisional_badge(status: ProvenanceStatus, lang: str) -> str:

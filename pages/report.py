@@ -42,7 +42,7 @@ st.caption(widgets.basis_caption(result, lang))
 
 stem = re.sub(r"[^\w-]+", "-", f"dti-{fw.id}-{province or 'bao-cao'}").strip("-")
 html_col, xlsx_col = st.columns(2)
-# Deferred: the HTML carries the whole plotly.js (about 4 MB), so it is built only when downloaded.
+# Deferred: drawing the chart (matplotlib) takes a moment, so the report is built only when downloaded.
 html_col.download_button(t("report.download_html", lang), data=lambda: report.html_report(data),
                          file_name=f"{stem}.html", mime="text/html", icon=":material/description:", key="report_html",
                          on_click="ignore")

@@ -90,8 +90,9 @@ def main_index_svg(data: ReportData) -> str:
                 bar.set_gid(f"bar-{kind}-{m.code}")
             ax.bar_label(bars, labels=[fmt_number(v, lang, 2) for v in values], padding=1.5,
                          fontsize=CHART_FONT_PT - 0.5)
-        ax.set_xticks(range(len(mains)),
-                      ["\n".join(textwrap.wrap(f"{m.code}. {m.name(lang)}", 13)) for m in mains])
+        # About 13 characters a line fit under a pair of bars on A4; a longer word is kept whole.
+        ax.set_xticks(range(len(mains)), ["\n".join(textwrap.wrap(f"{m.code}. {m.name(lang)}", 13,
+                                                                  break_long_words=False)) for m in mains])
         ax.tick_params(axis="x", length=0)
         ax.set_ylim(0, 1.12)
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: fmt_number(v, lang, 1)))

@@ -70,7 +70,7 @@ progress, assign, agencies, periods, appraisal, history = st.tabs(
 
 with progress:
     due = st.date_input(t("coordinator.due_date", lang), value=period.due_date, disabled=not editable,
-                        key=f"s_due_{period.id}")
+                        key=f"s_due_{period.id}", format="DD/MM/YYYY")  # Vietnamese order: day/month/year
     if editable and due != period.due_date:
         store.set_due_date(actor, period.id, due)
         st.rerun()

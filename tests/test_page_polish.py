@@ -87,3 +87,16 @@ def test_carry_button_disabled_when_nothing_can_be_carried():
     assert at.selectbox(key="ed_carry_target").value == "dti-2025-province"
     assert at.button(key="ed_carry_go").disabled  # the only target cannot be scored: the answer is listed, not carried
     assert any("chuyển được 0 câu trả lời" in c.value and "1 câu không chuyển được" in c.value for c in at.caption)
+
+
+def test_due_date_reads_day_month_year():
+    at = open_page("coordinator")
+    assert_clean(at)
+    assert [d.proto.format for d in at.date_input] == ["DD/MM/YYYY"]
+
+
+def test_uploader_css_text_is_a_safe_css_string():
+    """Our Vietnamese for Streamlit's fixed uploader texts goes into CSS 'content': quotes cannot end the string."""
+    from ui.shell import _css_text
+
+    assert _css_text('Tải lên "x" \\ y') == '"Tải lên \\"x\\" \\\\ y"'

@@ -23,6 +23,8 @@ def run(pages: list[tuple[str, st.Page]], lang: str) -> None:
     with st.sidebar, widgets.guard(lang):
         ui_lang.sidebar_toggle(lang)
         widgets.edition_picker(lang)
+    if lang != "en":
+        st.html(_uploader_texts_css(lang))
     unknown = _unknown_address([page for _, page in pages])
     if unknown is not None:
         # A hidden page at the unknown address: Streamlit finds it, so it shows no English "Page not found" modal.
@@ -35,6 +37,27 @@ def run(pages: list[tuple[str, st.Page]], lang: str) -> None:
     except Exception as exc:  # the last line of defence: a message with what to do, never a traceback
         log.exception("page %s failed", current_page.title)
         st.error(t("common.unexpected_error", lang, error=type(exc).__name__))
+
+
+def _css_text(text: str) -> str:
+    """A CSS string literal of our own text (quotes and backslashes escaped)."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _uploader_texts_css(lang: str) -> str:
+    """Vietnamese for the file uploader's fixed English texts ("Upload", "20MB per file • CSV").
+
+    Streamlit (1.67) writes them in its browser code (FileUploader.*.js) with no parameter to change them; only
+    the label and the help are ours. The English is hidden (display: none, so it is not read out either) and our
+    text takes its place. The accepted types are in every uploader's label; the size is the server's limit.
+    """
+    button = _css_text(t("polish.upload_button", lang))
+    limit = _css_text(t("polish.upload_limit", lang, mb=st.get_option("server.maxUploadSize")))
+    zone = '[data-testid="stFileUploaderDropzone"]'
+    return (f"<style>{zone} button [data-testid=\"stMarkdownContainer\"] p {{ display: none; }}"
+            f"{zone} button [data-testid=\"stMarkdownContainer\"]::after {{ content: {button}; }}"
+            f"[data-testid=\"stFileUploaderDropzoneInstructions\"] span {{ display: none; }}"
+            f"[data-testid=\"stFileUploaderDropzoneInstructions\"] > div::after {{ content: {limit}; }}</style>")
 
 
 def _unknown_address(pages: list[st.Page]) -> str | None:

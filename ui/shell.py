@@ -14,6 +14,11 @@ from ui.memo import memo
 
 log = logging.getLogger("dti.app")
 NOT_FOUND_KEY = "not_found_path"  # in ui.memo: the unknown address this session asked for
+# A metric whose value is words ('9. Hoạt động xã hội số', 'chưa công bố trong bảng') wraps onto a second line
+# instead of being cut with '…' (Streamlit keeps a metric value on one line).
+METRIC_WRAP_CSS = ('<style>[data-testid="stMetricValue"] [data-testid="stMarkdownContainer"], '
+                   '[data-testid="stMetricValue"] [data-testid="stMarkdownContainer"] p '
+                   "{ white-space: normal; overflow-wrap: anywhere; text-overflow: clip; }</style>")
 
 
 def run(pages: list[tuple[str, st.Page]], lang: str) -> None:
@@ -23,8 +28,7 @@ def run(pages: list[tuple[str, st.Page]], lang: str) -> None:
     with st.sidebar, widgets.guard(lang):
         ui_lang.sidebar_toggle(lang)
         widgets.edition_picker(lang)
-    if lang != "en":
-        st.html(_uploader_texts_css(lang))
+    st.html(METRIC_WRAP_CSS + (_uploader_texts_css(lang) if lang != "en" else ""))
     unknown = _unknown_address([page for _, page in pages])
     if unknown is not None:
         # A hidden page at the unknown address: Streamlit finds it, so it shows no English "Page not found" modal.

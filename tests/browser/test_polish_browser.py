@@ -53,3 +53,23 @@ def test_file_uploader_and_multiselect_speak_vietnamese(app_server, page, screen
     assert placeholder == "Chọn tối đa 3 tỉnh"
     main.locator('[data-testid="stFileUploader"]').first.scroll_into_view_if_needed()
     screenshot("polish-uploader-multiselect-vi", full_page=False)
+
+
+CUT_METRICS_JS = """() => [...document.querySelectorAll('[data-testid="stMetricValue"] div')]
+    .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent)"""
+
+
+@pytest.mark.parametrize("path", ["coordinator", "peers"])
+def test_metric_values_are_not_cut_off(app_server, browser, path):
+    """On a laptop-sized window the text metrics ('1. Nhận thức số', 'chưa công bố trong bảng') are read whole."""
+    context = browser.new_context(viewport={"width": 1000, "height": 900}, locale="vi-VN")
+    tab = context.new_page()
+    try:
+        tab.goto(app_server)
+        wait_for_app(tab)
+        tab.goto(f"{app_server}/{path}")
+        wait_for_app(tab)
+        tab.wait_for_selector('[data-testid="stMetricValue"]')
+        assert tab.evaluate(CUT_METRICS_JS) == []
+    finally:
+        context.close()

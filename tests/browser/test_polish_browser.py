@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import wait_for_app
+from tests.browser.conftest import ARTIFACTS, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -73,3 +73,30 @@ def test_metric_values_are_not_cut_off(app_server, browser, path):
         assert tab.evaluate(CUT_METRICS_JS) == []
     finally:
         context.close()
+
+
+OVERLAPS_JS = """(selector) => {
+    const GAP = 3;  // px
+    const boxes = [...document.querySelectorAll(selector)].filter(t => t.textContent.trim())
+        .map(t => t.getBoundingClientRect()).filter(b => b.width > 0);
+    const hits = [];
+    boxes.forEach((a, i) => boxes.slice(i + 1).forEach(b => {
+        // Touching counts: '0,85' beside '0,85' with no gap reads as '0,850,85'.
+        if (a.left < b.right + GAP && b.left < a.right + GAP && a.top < b.bottom && b.top < a.bottom)
+            hits.push([a.left, a.top, b.left, b.top]);
+    }));
+    return {count: boxes.length, hits};
+}"""
+
+
+def test_workshop_chart_value_labels_do_not_overlap(app_server, page, screenshot):
+    page.goto(app_server)
+    wait_for_app(page)
+    page.get_by_role("link", name="Hội thảo (dữ liệu minh họa)").click()
+    wait_for_app(page)
+    page.wait_for_selector(".js-plotly-plot .bars text", state="attached")
+    page.wait_for_timeout(1000)  # Plotly lays its labels out after drawing the bars
+    found = page.evaluate(OVERLAPS_JS, ".js-plotly-plot .bars text")
+    assert found["count"] >= 12  # DTI, 3 pillars and 8 main indices are labelled at least once
+    assert found["hits"] == []
+    page.locator(".js-plotly-plot").first.screenshot(path=str(ARTIFACTS / "polish-workshop-chart.png"))

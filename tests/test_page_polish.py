@@ -100,3 +100,10 @@ def test_uploader_css_text_is_a_safe_css_string():
     from ui.shell import _css_text
 
     assert _css_text('Tải lên "x" \\ y') == '"Tải lên \\"x\\" \\\\ y"'
+
+
+def test_single_user_notice_icon_is_a_material_icon():
+    """The emoji 💻 showed as an empty box where no emoji font is installed (headless Chromium on Debian)."""
+    at = open_page("coordinator")
+    icons = [i.icon for i in at.sidebar.info]
+    assert icons and all(icon.startswith(":material/") for icon in icons), icons

@@ -33,16 +33,18 @@ def edition_label(fw: Framework, lang: str) -> str:
 
 
 def edition_short_label(fw: Framework, lang: str, others: list[Framework] = ()) -> str:
-    """'DTI 2022 · 922/QĐ-BTTTT': year and decision number, short enough for the sidebar.
+    """'DTI 2022 · 922/QĐ-BTTTT' ('DTI 2025 ⚠ chưa chấm được · 405/QĐ-BKHCN'): short enough for the sidebar.
 
     The full titles share their first forty characters, so a narrow select box showed the same text for every
     edition. The edition id is added when two editions would read the same (e.g. a province's own catalogue).
     """
     decision = re.search(r"\d+/QĐ-[\wĐ]+", fw.legal_basis)
-    label = f"DTI {fw.year} · {decision.group(0) if decision else fw.id}"
+    # The "cannot be scored" mark right after the year: the end of a long label is cut in the sidebar.
+    label = f"DTI {fw.year}" + ("" if fw.complete else f" ⚠ {t('polish.incomplete_short', lang)}")
+    label += f" · {decision.group(0) if decision else fw.id}"
     if decision and any(o.id != fw.id and o.year == fw.year and decision.group(0) in o.legal_basis for o in others):
         label = f"{label} · {fw.id}"
-    return label if fw.complete else f"{label} · {t('common.incomplete', lang)}"
+    return label
 
 
 def _on_edition_change() -> None:

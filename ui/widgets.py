@@ -79,8 +79,7 @@ def scorable_framework(lang: str, stop: bool = True) -> Framework | None:
         st.error(t("common.no_edition", lang))
         st.stop()
     if not fw.complete:
-        st.warning(t("polish.cannot_score", lang, edition=edition_short_label(fw, lang).split(" · ")[0]
-                     + f" ({fw.title(lang)})"))
+        st.warning(t("polish.cannot_score", lang, edition=fw.title(lang)))
         st.page_link("pages/editions.py", label=t("editions.nav", lang), icon=":material/library_books:")
         if stop:
             st.stop()

@@ -37,9 +37,9 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(VENV)/bin/python
 # Debian's chromium (driven by Playwright for the browser tests; never a downloaded browser) and
 # PostgreSQL (the storage tests start their own server on loopback).
 system-deps:
-	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ] || [ ! -d /usr/lib/postgresql ]; then \
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ] || [ ! -d /usr/lib/postgresql ] || [ ! -x /usr/bin/pdftotext ]; then \
 		$(SUDO) apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium chromium-driver postgresql >/dev/null; \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium chromium-driver postgresql poppler-utils >/dev/null; \
 	fi
 
 clean:

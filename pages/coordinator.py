@@ -10,72 +10,15 @@ from ui import context, state, storage_widgets, widgets
 from ui import lang as ui_lang
 
 lang = ui_lang.current()
-fw = widgets.scorable_framework(lang)
+fw = widgets.scorable_framework(lang, stop=False)  # None: the edition cannot be scored, accounts still can be managed
 storage_widgets.who_is_working(lang)
 actor = storage_widgets.require_role(lang, "coordinator", "viewer")
 store = state.store()
-period = state.current_assessment()  # None: nobody has saved anything in this period yet
-pid = period.id if period else None  # reads of a missing period are empty; writes create it
-year_now, quarter_now = state.current_period()
 editable = actor.role == "coordinator"
 
 
-def _province_changed() -> None:
-    problem = state.set_province_name(st.session_state["s_province"])
-    if problem:
-        st.session_state["s_province_error"] = problem
-
-
-st.title(t("coordinator.title", lang))
-context.show(fw, lang)
-st.caption(t("coordinator.intro", lang, period=t("storage.period_label", lang, year=year_now, quarter=quarter_now)))
-st.session_state["s_province"] = state.province_name()
-st.text_input(t("context.province_name", lang), key="s_province", max_chars=120, disabled=not editable,
-              help=t("context.province_help", lang), on_change=_province_changed)
-if "s_province_error" in st.session_state:
-    st.error(st.session_state.pop("s_province_error"))
-
-result = score(fw, state.get_responses())
-cols = st.columns(3)
-cols[0].metric(t("coordinator.estimate", lang), fmt_number(result.dti, lang), help=widgets.basis_caption(result, lang))
-cols[1].metric(t("coordinator.answered", lang), f"{result.answered}/{result.total}")
-lowest = [fw.main_index_by_code[c] for c in result.lowest_main_indices[:1]]  # none while nothing is answered
-cols[2].metric(t("coordinator.lowest", lang),
-               widgets.plain(", ".join(f"{m.code}. {m.name(lang)}" for m in lowest) or "—"))
-
-progress, assign, agencies, periods, appraisal, history = st.tabs(
-    [t(f"coordinator.tab_{k}", lang) for k in ("progress", "assign", "agencies", "periods", "appraisal", "history")])
-
-with progress:
-    due_before = period.due_date if period else None
-    due = st.date_input(t("coordinator.due_date", lang), value=due_before, disabled=not editable,
-                        key=f"s_due_{pid}")
-    if editable and due != due_before:
-        store.set_due_date(actor, state.assessment_to_write().id, due)
-        st.rerun()
-    rows = views.progress_rows(store, pid, lang) if period else []
-    if rows:
-        st.dataframe(rows, hide_index=True, width="stretch")
-    else:
-        st.info(t("coordinator.nothing_assigned", lang))
-
-with assign:
-    names = [a.name for a in store.agencies()]
-    before = views.assignment_rows(fw, store, pid, lang)
-    edited = st.data_editor(
-        before, key=f"s_assign_{pid}", hide_index=True, width="stretch",
-        disabled=["code", "name"] if editable else True,
-        column_config={
-            "code": st.column_config.TextColumn(t("excel.col_code", lang), width="small"),
-            "name": st.column_config.TextColumn(t("excel.col_name", lang), width="large"),
-            "lead": st.column_config.SelectboxColumn(t("coordinator.lead", lang), options=names),
-            "supporting": st.column_config.MultiselectColumn(t("coordinator.supporting", lang), options=names),
-        })
-    if editable and st.button(t("coordinator.save_assignments", lang), type="primary"):
-        n = views.save_assignment_rows(actor, store, state.assessment_to_write().id, before, edited)
-        st.success(t("coordinator.saved_assignments", lang, n=n))
-
-with agencies:
+def agencies_and_accounts() -> None:
+    """Agencies and log-in accounts: independent of the edition, so kept when it cannot be scored."""
     if editable:
         with st.form("s_add_agency", clear_on_submit=True):
             name = st.text_input(t("coordinator.agency_name", lang))
@@ -105,6 +48,73 @@ with agencies:
                     st.error(storage_widgets.explain(exc, lang))
     st.dataframe([{t("coordinator.agency", lang): a.name, t("coordinator.agency_kind", lang):
                    t(f"coordinator.kind_{a.kind}", lang)} for a in store.agencies()], hide_index=True)
+
+
+
+def _province_changed() -> None:
+    problem = state.set_province_name(st.session_state["s_province"])
+    if problem:
+        st.session_state["s_province_error"] = problem
+
+
+st.title(t("coordinator.title", lang))
+if fw is None:
+    st.subheader(t("coordinator.tab_agencies", lang))
+    agencies_and_accounts()
+    st.stop()
+period = state.current_assessment()  # None: nobody has saved anything in this period yet
+pid = period.id if period else None  # reads of a missing period are empty; writes create it
+year_now, quarter_now = state.current_period()
+context.show(fw, lang)
+st.caption(t("coordinator.intro", lang, period=t("storage.period_label", lang, year=year_now, quarter=quarter_now)))
+st.session_state["s_province"] = state.province_name()
+st.text_input(t("context.province_name", lang), key="s_province", max_chars=120, disabled=not editable,
+              help=t("context.province_help", lang), on_change=_province_changed)
+if "s_province_error" in st.session_state:
+    st.error(st.session_state.pop("s_province_error"))
+
+result = score(fw, state.get_responses())
+cols = st.columns(3)
+cols[0].metric(t("coordinator.estimate", lang), fmt_number(result.dti, lang), help=widgets.basis_caption(result, lang))
+cols[1].metric(t("coordinator.answered", lang), f"{result.answered}/{result.total}")
+lowest = [fw.main_index_by_code[c] for c in result.lowest_main_indices[:1]]  # none while nothing is answered
+cols[2].metric(t("coordinator.lowest", lang),
+               widgets.plain(", ".join(f"{m.code}. {m.name(lang)}" for m in lowest) or "—"))
+
+progress, assign, agencies, periods, appraisal, history = st.tabs(
+    [t(f"coordinator.tab_{k}", lang) for k in ("progress", "assign", "agencies", "periods", "appraisal", "history")])
+
+with progress:
+    due_before = period.due_date if period else None
+    due = st.date_input(t("coordinator.due_date", lang), value=due_before, disabled=not editable,
+                        key=f"s_due_{pid}", format="DD/MM/YYYY")  # Vietnamese order: day/month/year
+    if editable and due != due_before:
+        store.set_due_date(actor, state.assessment_to_write().id, due)
+        st.rerun()
+    rows = views.progress_rows(store, pid, lang) if period else []
+    if rows:
+        st.dataframe(rows, hide_index=True, width="stretch")
+    else:
+        st.info(t("coordinator.nothing_assigned", lang))
+
+with assign:
+    names = [a.name for a in store.agencies()]
+    before = views.assignment_rows(fw, store, pid, lang)
+    edited = st.data_editor(
+        before, key=f"s_assign_{pid}", hide_index=True, width="stretch",
+        disabled=["code", "name"] if editable else True,
+        column_config={
+            "code": st.column_config.TextColumn(t("excel.col_code", lang), width="small"),
+            "name": st.column_config.TextColumn(t("excel.col_name", lang), width="large"),
+            "lead": st.column_config.SelectboxColumn(t("coordinator.lead", lang), options=names),
+            "supporting": st.column_config.MultiselectColumn(t("coordinator.supporting", lang), options=names),
+        })
+    if editable and st.button(t("coordinator.save_assignments", lang), type="primary"):
+        n = views.save_assignment_rows(actor, store, state.assessment_to_write().id, before, edited)
+        st.success(t("coordinator.saved_assignments", lang, n=n))
+
+with agencies:
+    agencies_and_accounts()
 
 with periods:
     year, quarter = next_period(year_now, quarter_now)

@@ -3,6 +3,7 @@
 import pandas as pd
 import streamlit as st
 
+from dti.framework.search import search
 from dti.i18n import fmt_points, name, t
 from ui import lang as ui_lang
 from ui import state, widgets
@@ -39,8 +40,12 @@ for pillar in fw.pillars:
     st.markdown(f"**{widgets.plain(pillar.name(lang))}** ({fmt_points(pillar.max_points, lang)} "
                 f"{t('common.points', lang)}): {mains}")
 
-query = st.text_input(t("framework.search", lang), key="f_search", placeholder=t("framework.search_hint", lang))
-needle = query.strip().lower()
+query = st.text_input(t("framework.search", lang), key="f_search", placeholder=t("framework.search_hint", lang),
+                      help=t("polish.search_help", lang))
+searching = bool(query.strip())
+found_mains = search(fw, query)
+if searching and not found_mains:
+    st.info(t("polish.search_none", lang))
 
 
 def rule_text(comp) -> str:
@@ -54,20 +59,11 @@ def rule_text(comp) -> str:
     return t(f"framework.rule_{rule.type}", lang)
 
 
-def matches(comp) -> bool:
-    return not needle or any(needle in text.lower() for text in (
-        comp.code, comp.name_vi, comp.name_en, comp.evidence_vi, comp.evidence_en, comp.data_source_vi,
-        comp.data_source_en))
-
-
-for m in fw.main_indices:
-    comps = [c for c in m.components if matches(c)]
-    if needle and not comps:
-        continue
-    points = fmt_points(m.max_points, lang) if m.scored else t("assessment.not_scored", lang)
-    title = widgets.plain(m.name(lang))
-    with st.expander(f"{m.code}. {title} · {points} {t('common.points', lang) if m.scored else ''} · "
-                     f"{len(m.components)} {t('framework.components', lang).lower()}", expanded=bool(needle)):
+for m, comps in found_mains:
+    points = (f"{fmt_points(m.max_points, lang)} {t('common.points', lang)}" if m.scored
+              else t("assessment.not_scored", lang))
+    with st.expander(f"{m.code}. {widgets.plain(m.name(lang))} · {points} · "
+                     f"{len(m.components)} {t('framework.components', lang).lower()}", expanded=searching):
         rows = [{t("results.col_code", lang): c.code,
                  t("results.col_name", lang): c.name(lang),
                  t("results.col_max", lang): fmt_points(c.max_points, lang),

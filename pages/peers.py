@@ -92,7 +92,7 @@ for file in st.file_uploader(t("peers.merge_files", lang), type=["csv", "xlsx", 
                  + "\n".join(f"- {widgets.plain(p)}" for p in exc.problems[:20]))
 provinces = sorted(table.values(year, "dti", rank_of))  # only rows with a published value can be merged
 chosen = st.multiselect(t("peers.merge_published", lang, year=year), provinces, max_selections=3,
-                        key="peers_merge_provinces")
+                        key="peers_merge_provinces", placeholder=t("polish.choose_provinces", lang))
 parts += [peers.published_profile(table, year, p, rank_of) for p in chosen]
 if not 2 <= len(parts) <= 3:
     st.info(t("peers.merge_need", lang))

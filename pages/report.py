@@ -42,7 +42,7 @@ st.metric(t("common.dti", lang), fmt_number(result.dti, lang))
 st.caption(widgets.basis_caption(result, lang))
 
 html_col, xlsx_col = st.columns(2)
-# Deferred: the HTML carries the whole plotly.js (about 4 MB), so it is built only when downloaded.
+# Deferred: drawing the chart (matplotlib) takes a moment, so the report is built only when downloaded.
 html_col.download_button(t("report.download_html", lang), data=lambda: report.html_report(data),
                          file_name=state.download_name("báo cáo", "html"), mime="text/html",
                          icon=":material/description:", key="report_html", on_click="ignore")

@@ -17,8 +17,8 @@ NS = "workshop"
 BIG = 600  # chart height for a projector
 
 lang = ui_lang.current()
-fw = widgets.scorable_framework(lang)
 st.title(t("workshop.title", lang))
+fw = widgets.demo_framework(lang)
 st.warning(t("workshop.banner", lang), icon=":material/theater_comedy:")
 
 if st.button(t("workshop.reset", lang), key=f"{NS}_reset", icon=":material/restart_alt:"):

@@ -48,3 +48,22 @@ def test_incomplete_edition_is_explained_and_cannot_be_scored():
     at.switch_page("pages/assessment.py").run()
     assert_clean(at)
     assert not [s for s in at.selectbox if str(s.key).startswith("c_")]  # no form for an unscorable edition
+
+
+def test_search_ignores_diacritics_and_finds_main_index_names(fw2022):
+    """'an toan' (typed without diacritics) finds main index 5 'An toàn thông tin mạng' and all its components."""
+    at = open_page("framework")
+    at.text_input(key="f_search").input("an toan").run()
+    assert_clean(at)
+    cyber = fw2022.main_index_by_code["5"]
+    assert any(e.label.startswith(f"5. {cyber.name_vi}") for e in at.expander)
+    codes = [code for t in at.dataframe for code in t.value["Mã"]]
+    assert set(c.code for c in cyber.components) <= set(codes)
+
+
+def test_search_with_no_match_says_so():
+    at = open_page("framework")
+    at.text_input(key="f_search").input("zzzz không có").run()
+    assert_clean(at)
+    assert not at.expander and not at.dataframe
+    assert any("Không tìm thấy" in i.value for i in at.info)

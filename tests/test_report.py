@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 import re
 from datetime import date
@@ -44,9 +45,32 @@ def test_html_has_every_section_in_vietnamese(data):
     for step in data.plan.steps:
         assert f"<td>{step.code}</td>" in page
     assert "<script>alert(1)</script>" not in page
-    # Plotly's JavaScript is inline: no script is loaded from the network.
-    assert "plotly.js" in page.lower() and len(page) > 1_000_000
-    assert not re.search(r"<script[^>]*\bsrc=", page)
+    # The chart is a static SVG: no script at all (none from the network, no 4.8 MB copy of plotly.js).
+    assert "<script" not in page.lower() and "plotly" not in page.lower()
+    assert len(page.encode()) < 150_000
+
+
+def svg_texts(page: str) -> str:
+    """Every text line of the report's chart, in order, joined by spaces (wrapped labels read back whole)."""
+    svg = re.search(r"<svg\b.*?</svg>", page, re.S)
+    assert svg, "the main-index chart is an inline SVG"
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", m)).strip()
+                    for m in re.findall(r"<text\b[^>]*>(.*?)</text>", svg.group(0), re.S))
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_chart_is_an_svg_with_every_main_index_label_as_text(data, lang):
+    from dataclasses import replace
+
+    page = report.html_report(replace(data, lang=lang))
+    texts = svg_texts(page)
+    for m in data.fw.scored_main_indices:
+        assert f"{m.code}. {m.name(lang)}" in texts, (m.code, texts)
+        value = f"{data.result.main_indices[m.code].value:.2f}"
+        assert (value.replace(".", ",") if lang == "vi" else value) in texts
+    assert data.scenario.name in texts  # the legend names the scenario
+    # Bars carry ids (current state and scenario per main index) so a reader or a test can find them.
+    assert len(re.findall(r'id="bar-(?:now|scenario)-\d+"', page)) == 2 * len(data.fw.scored_main_indices)
 
 
 def test_html_in_english(data):
@@ -100,3 +124,12 @@ def test_long_plan_is_cut_on_the_page_and_complete_in_the_workbook(data, fw2022)
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
     assert [r[0] for r in rows[:-1]] == [s.code for s in plan.steps]
     assert rows[-1][1] == pytest.approx(plan.result_dti, abs=1e-6)
+
+
+def test_scenario_name_in_the_chart_is_plain_text(data):
+    from dataclasses import replace
+
+    name = "<b>Mục tiêu</b> $x^2$ & =1+1"
+    page = report.html_report(replace(data, scenario=replace(data.scenario, name=name)))
+    assert "<b>Mục tiêu</b>" not in page
+    assert name in svg_texts(page)  # shown as typed: no HTML, no math formula

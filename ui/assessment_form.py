@@ -188,7 +188,7 @@ def fixed_texts(comp: Component, lang: str) -> FixedTexts:
 
 def points_text(scored: ComponentScore, lang: str) -> str:
     if scored.status == "not_scored":
-        return t("assessment.not_scored", lang)
+        return f":gray[{t('polish.info_not_scored', lang)}]"
     top = fmt_points(scored.max_points, lang)
     if scored.points is None:
         return f":gray[—/{top} {t('common.points', lang)}]"
@@ -241,8 +241,8 @@ def answer_input(comp: Component, initial: dict, header: str, help_text: str | N
         top = fmt_points(comp.max_points, lang)
         widgets.number_text(f"{header} — {t('assessment.points_input', lang, top=top)}", initial[value_key],
                             key=value_key, lang=lang, help=help_text, **common)
-    else:  # not_scored: collected for information only
-        st.text_input(f"{header} — {t('assessment.info', lang)}", initial[value_key], key=value_key,
+    else:  # not_scored: collected for information only (the header already says so, once)
+        st.text_input(header, initial[value_key], key=value_key,
                       help=help_text, **common)
 
 

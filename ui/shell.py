@@ -5,13 +5,21 @@ from __future__ import annotations
 import logging
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from dti.i18n import t
 from dti.storage import Actor, StorageUnavailable
 from ui import lang as ui_lang
 from ui import state, storage_widgets, widgets
+from ui.memo import memo
 
 log = logging.getLogger("dti.app")
+NOT_FOUND_KEY = "not_found_path"  # in ui.memo: the unknown address this session asked for
+# A metric whose value is words ('9. Hoạt động xã hội số', 'chưa công bố trong bảng') wraps onto a second line
+# instead of being cut with '…' (Streamlit keeps a metric value on one line).
+METRIC_WRAP_CSS = ('<style>[data-testid="stMetricValue"] [data-testid="stMarkdownContainer"], '
+                   '[data-testid="stMetricValue"] [data-testid="stMarkdownContainer"] p '
+                   "{ white-space: normal; overflow-wrap: anywhere; text-overflow: clip; }</style>")
 
 
 def actor_or_stop(lang: str, pages: list[tuple[str, st.Page]]) -> Actor | None:
@@ -37,6 +45,12 @@ def run(pages: list[tuple[str, st.Page]], lang: str) -> None:
         widgets.edition_picker(lang)
         if state.current_actor() is not None:  # chosen once here, for every page (not before a log-in)
             storage_widgets.period_picker(lang)
+    st.html(METRIC_WRAP_CSS + (_uploader_texts_css(lang) if lang != "en" else ""))
+    unknown = _unknown_address([page for _, page in pages])
+    if unknown is not None:
+        # A hidden page at the unknown address: Streamlit finds it, so it shows no English "Page not found" modal.
+        sections.setdefault("", []).append(st.Page(_not_found_page, title=t("polish.not_found_title", lang),
+                                                   url_path=unknown, visibility="hidden"))
     current_page = st.navigation(sections, expanded=True)  # every page visible: no "View more" fold
     ui_lang.mark_routed()
     try:
@@ -47,3 +61,49 @@ def run(pages: list[tuple[str, st.Page]], lang: str) -> None:
         log.exception("page %s failed", current_page.title)
         st.error(t("common.unexpected_error", lang, error=type(exc).__name__))
 
+
+def _css_text(text: str) -> str:
+    """A CSS string literal of our own text (quotes and backslashes escaped)."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _uploader_texts_css(lang: str) -> str:
+    """Vietnamese for the file uploader's fixed English texts ("Upload", "20MB per file • CSV").
+
+    Streamlit (1.67) writes them in its browser code (FileUploader.*.js) with no parameter to change them; only
+    the label and the help are ours. The English is hidden (display: none, so it is not read out either) and our
+    text takes its place. The accepted types are in every uploader's label; the size is the server's limit.
+    """
+    button = _css_text(t("polish.upload_button", lang))
+    limit = _css_text(t("polish.upload_limit", lang, mb=st.get_option("server.maxUploadSize")))
+    zone = '[data-testid="stFileUploaderDropzone"]'
+    return (f"<style>{zone} button [data-testid=\"stMarkdownContainer\"] p {{ display: none; }}"
+            f"{zone} button [data-testid=\"stMarkdownContainer\"]::after {{ content: {button}; }}"
+            f"[data-testid=\"stFileUploaderDropzoneInstructions\"] span {{ display: none; }}"
+            f"[data-testid=\"stFileUploaderDropzoneInstructions\"] > div::after {{ content: {limit}; }}</style>")
+
+
+def _unknown_address(pages: list[st.Page]) -> str | None:
+    """The address (one path segment) asked for that no page has, else None; remembered for the session's reruns.
+
+    Streamlit (1.67) has no option for unknown addresses: st.navigation falls back to the default page and the
+    browser shows an English modal. The address asked for is only known to its page manager (no public API).
+    A nested address (``a/b``) cannot be a page's url_path: Streamlit's modal stays for those, and for the very
+    first session after a server start (Streamlit serves it in its pages-folder mode before app.py has routed).
+    """
+    ctx = get_script_run_ctx()
+    manager = getattr(ctx, "pages_manager", None)
+    asked = (getattr(manager, "intended_page_name", None) or "").strip("/")
+    known = {p.url_path for p in pages} | {getattr(p, "_url_path", "") for p in pages}
+    if asked and "/" not in asked and asked not in known:
+        memo()[NOT_FOUND_KEY] = asked
+    remembered = memo().get(NOT_FOUND_KEY)
+    return remembered if remembered and remembered not in known else None
+
+
+def _not_found_page() -> None:
+    lang = ui_lang.current()
+    st.title(t("polish.not_found_title", lang))
+    st.write(t("polish.not_found_text", lang))
+    st.code("/" + memo().get(NOT_FOUND_KEY, ""), language=None)  # the address as typed, shown as plain text
+    st.page_link("pages/overview.py", label=t("nav.overview", lang), icon=":material/home:")

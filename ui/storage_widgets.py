@@ -31,7 +31,7 @@ def who_is_working(lang: str) -> Actor | None:
     actor = state.current_actor()
     mode = state.auth_mode()
     if mode == "single":
-        st.sidebar.info(t("auth.single_user", lang), icon="💻")
+        st.sidebar.info(t("auth.single_user", lang), icon=":material/computer:")  # no emoji font needed
     elif actor is not None:
         st.sidebar.caption(t("auth.signed_in_as", lang, name=widgets.plain(actor.display_name or actor.username),
                              role=t(f"auth.role_{actor.role}", lang)))

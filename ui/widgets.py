@@ -65,6 +65,21 @@ def edition_label(fw: Framework, lang: str) -> str:
     return label if fw.complete else f"{label} · {t('common.incomplete', lang)}"
 
 
+def edition_short_label(fw: Framework, lang: str, others: list[Framework] = ()) -> str:
+    """'DTI 2022 · 922/QĐ-BTTTT' ('DTI 2025 ⚠ chưa chấm được · 405/QĐ-BKHCN'): short enough for the sidebar.
+
+    The full titles share their first forty characters, so a narrow select box showed the same text for every
+    edition. The edition id is added when two editions would read the same (e.g. a province's own catalogue).
+    """
+    decision = re.search(r"\d+/QĐ-[\wĐ]+", fw.legal_basis)
+    # The "cannot be scored" mark right after the year: the end of a long label is cut in the sidebar.
+    label = f"DTI {fw.year}" + ("" if fw.complete else f" ⚠ {t('polish.incomplete_short', lang)}")
+    label += f" · {decision.group(0) if decision else fw.id}"
+    if decision and any(o.id != fw.id and o.year == fw.year and decision.group(0) in o.legal_basis for o in others):
+        label = f"{label} · {fw.id}"
+    return label
+
+
 def _on_edition_change() -> None:
     state.set_edition(st.session_state["edition_picker"])
 
@@ -80,22 +95,43 @@ def edition_picker(lang: str) -> None:
     if len(ids) < 2:
         return
     st.session_state["edition_picker"] = state.current_edition_id()
+    others = list(found.values())
     st.selectbox(t("common.edition", lang), ids, key="edition_picker", on_change=_on_edition_change,
-                 format_func=lambda i: edition_label(found[i], lang))
+                 format_func=lambda i: edition_short_label(found[i], lang, others),
+                 help=edition_label(found[state.current_edition_id()], lang))
 
 
-def scorable_framework(lang: str) -> Framework:
-    """The current edition if it can be scored; otherwise say why (and what to do) and stop the page."""
+def scorable_framework(lang: str, stop: bool = True) -> Framework | None:
+    """The current edition if it can be scored; otherwise say why and where to complete it, and stop the page.
+
+    With ``stop=False`` the page goes on without a score (None is returned): accounts and agencies do not
+    depend on the edition.
+    """
     fw = state.current_framework()
     if fw is None:
         st.error(t("common.no_edition", lang))
         st.stop()
     if not fw.complete:
-        st.warning(t("common.cannot_score", lang, edition=plain(fw.title(lang)),
-                     missing=plain((fw.missing_en if lang == "en" else fw.missing_vi) or "—")))
-        st.page_link("pages/framework.py", label=t("nav.framework", lang), icon=":material/menu_book:")
-        st.stop()
+        st.warning(t("polish.cannot_score", lang, edition=plain(fw.title(lang))))
+        st.page_link("pages/editions.py", label=t("editions.nav", lang), icon=":material/library_books:")
+        if stop:
+            st.stop()
+        return None
     return fw
+
+
+def demo_framework(lang: str) -> Framework:
+    """The edition the workshop's fictional province is scored with: the current one when it can be scored, else
+    the newest complete edition (the demo's own data, never blocked by the edition chosen for real work)."""
+    fw = state.current_framework()
+    if fw is not None and fw.complete:
+        return fw
+    found = state.editions()[0]
+    complete = [found[i] for i in state.edition_ids() if found[i].complete]
+    if not complete:
+        return scorable_framework(lang)  # nothing can be scored at all: says why and stops
+    st.caption(t("polish.workshop_edition", lang, edition=edition_short_label(complete[0], lang)))
+    return complete[0]
 
 
 def provisional_badge(status: ProvenanceStatus, lang: str) -> str:

@@ -1,14 +1,15 @@
 """Reports for the agency head: a one-page HTML report (printable to PDF) and a full Excel workbook.
 
-The HTML embeds Plotly's JavaScript so it opens offline, escapes every text that came from a user, and marks
-every provisional title or point value. The workbook lists every component; any text cell that a spreadsheet
-would read as a formula (starting with = + - @, a tab or a carriage return) is neutralised with a leading '.
+The HTML draws its chart as an inline SVG (no script) so it opens offline, escapes every text that came from a
+user, and marks every provisional title or point value. The workbook lists every component; any text cell that a
+spreadsheet would read as a formula (starting with = + - @, a tab or a carriage return) is neutralised with a leading '.
 """
 
 from __future__ import annotations
 
 import html
 import io
+import re
 import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -53,31 +54,60 @@ def _esc(text) -> str:
     return html.escape(str(text), quote=True)
 
 
-def _figure_html(data: ReportData) -> str:
-    import plotly.graph_objects as go
+CHART_SIZE_IN = (7.4, 2.35)  # 188 × 60 mm: the printable width of A4 with the page margins, drawn at 1:1
+CHART_FONT_PT = 7.5
+NOW_COLOUR, SCENARIO_COLOUR = "#1f77b4", "#2ca02c"
 
-    from dti.decide import charts
+
+def main_index_svg(data: ReportData) -> str:
+    """The main indices (and the scenario's) as bars in a static SVG whose labels stay text.
+
+    A static figure serves the report's purpose (read on screen, printed, opened offline) without a script: the
+    earlier Plotly chart inlined 4.8 MB of plotly.js. Text is written as SVG text, not paths, so it is sharp at
+    any zoom, selectable and searchable in the printed PDF. Names wrap onto short lines under their bars.
+    """
+    import matplotlib
+    from matplotlib.figure import Figure  # no pyplot: no global state, safe in the app's threads
+    from matplotlib.ticker import FuncFormatter
+
 
     fw, lang, r = data.fw, data.lang, data.result
     mains = fw.scored_main_indices
-    # Names wrapped on two or three short lines stay horizontal and readable on paper.
-    names = ["<br>".join(textwrap.wrap(f"{m.code}. {m.name(lang)}", 14)) for m in mains]
-    values = [r.main_indices[m.code].value for m in mains]
-    fig = go.Figure()
-    fig.add_bar(name=t("report.now", lang), x=names, y=values, marker_color="#1f77b4",
-                text=[fmt_number(v, lang, 2) for v in values], textposition="outside", hoverinfo="skip")
+    series = [("now", t("report.now", lang), NOW_COLOUR, r)]
     if data.scenario is not None:
-        sv = [data.scenario.result.main_indices[m.code].value for m in mains]
-        fig.add_bar(name=data.scenario.name, x=names, y=sv, marker_color="#2ca02c",
-                    text=[fmt_number(v, lang, 2) for v in sv], textposition="outside", hoverinfo="skip")
-    fig.update_layout(barmode="group", height=215, yaxis={"range": [0, 1.15]}, xaxis={"tickangle": 0},
-                      font={"size": 10},
-                      margin={"t": 24, "b": 4, "l": 4, "r": 4},
-                      legend={"orientation": "h", "x": 1, "xanchor": "right", "y": 1.02, "yanchor": "bottom"})
-    charts.localize(fig, lang)
-    # The whole plotly.js goes inline: the file must open without a network (and print from the browser).
-    return fig.to_html(full_html=False, include_plotlyjs=True, default_width="100%",
-                       config={"displayModeBar": False, "staticPlot": True})
+        series.append(("scenario", data.scenario.name, SCENARIO_COLOUR, data.scenario.result))
+    width = 0.8 / len(series)
+    with matplotlib.rc_context({"svg.fonttype": "none", "font.family": ["DejaVu Sans"], "font.size": CHART_FONT_PT,
+                                "svg.hashsalt": "dti-report", "text.parse_math": False}):  # '$' in a name is text
+        fig = Figure(figsize=CHART_SIZE_IN)
+        ax = fig.add_subplot()
+        for i, (kind, label, colour, result) in enumerate(series):
+            values = [result.main_indices[m.code].value for m in mains]
+            xs = [j + (i - (len(series) - 1) / 2) * width for j in range(len(mains))]
+            bars = ax.bar(xs, [v or 0.0 for v in values], width=width * 0.95, color=colour, label=label)
+            for bar, m in zip(bars, mains):
+                bar.set_gid(f"bar-{kind}-{m.code}")
+            ax.bar_label(bars, labels=[fmt_number(v, lang, 2) for v in values], padding=1.5,
+                         fontsize=CHART_FONT_PT - 0.5)
+        # About 13 characters a line fit under a pair of bars on A4; a longer word is kept whole.
+        ax.set_xticks(range(len(mains)), ["\n".join(textwrap.wrap(f"{m.code}. {m.name(lang)}", 13,
+                                                                  break_long_words=False)) for m in mains])
+        ax.tick_params(axis="x", length=0)
+        ax.set_ylim(0, 1.12)
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: fmt_number(v, lang, 1)))
+        ax.spines[["top", "right"]].set_visible(False)
+        ax.grid(axis="y", color="#e3e3e3", linewidth=0.5)
+        ax.set_axisbelow(True)
+        if len(series) > 1:
+            ax.legend(loc="lower right", bbox_to_anchor=(1, 1), ncols=len(series), frameon=False,
+                      borderaxespad=0.2)
+        fig.tight_layout(pad=0.3)
+        buf = io.StringIO()
+        fig.savefig(buf, format="svg", metadata={"Date": None})
+    svg = buf.getvalue()
+    svg = svg[svg.index("<svg"):]  # no XML prolog or DOCTYPE inside the HTML
+    # Scales with the page (same proportions), so the 1:1 size above is what prints on A4.
+    return re.sub(r'<svg([^>]*?) width="[^"]+" height="[^"]+"', r'<svg\1 class=chart role=img', svg, count=1)
 
 
 def html_report(data: ReportData) -> str:
@@ -134,6 +164,7 @@ td.n, th.n {{ text-align: right; }}
 .cols {{ display: flex; gap: 6mm; }} .cols > div {{ flex: 1; }}
 .prov {{ color: #b35900; font-size: 7.5pt; }}
 .note {{ font-size: 8.5pt; color: #555; }}
+svg.chart {{ width: 100%; height: auto; display: block; }}
 </style></head><body>
 <h1>{head}{' — ' + _esc(data.province) if data.province else ''}</h1>
 <p class=meta>{period_part}{_esc(fw.title(lang))} · {_esc(fw.legal_basis)} · {date_part}</p>
@@ -149,7 +180,7 @@ td.n, th.n {{ text-align: right; }}
 <div><h2>{_esc(t('report.weakest', lang))}</h2><table>{weakest}</table></div>
 </div>
 <h2>{_esc(t('report.main_indices', lang))}</h2>
-{_figure_html(data)}
+{main_index_svg(data)}
 <h2>{_esc(t('report.at_stake', lang))}</h2>
 <table><tr><th>{_esc(t('report.code', lang))}</th><th>{_esc(t('report.component', lang))}</th>
 <th class=n>{_esc(t('report.points', lang))}</th><th class=n>{_esc(t('report.max', lang))}</th>

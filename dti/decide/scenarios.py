@@ -155,16 +155,23 @@ def comparison_figure(fw: Framework, rows: Sequence[ScenarioResult], lang: str =
     hover = ["DTI"] + [chart_text(label(p, lang)) for p in fw.pillars] + [f"{m.code}. {chart_text(label(m, lang))}"
                                                                        for m in fw.scored_main_indices]
     fig = go.Figure()
-    for r in rows:
+    baseline_labels: list[str] = []
+    for i, r in enumerate(rows):
         values = ([r.result.dti] + [r.result.pillars[p.code].value for p in fw.pillars]
                   + [r.result.main_indices[m.code].value for m in fw.scored_main_indices])
+        labels = [fmt_number(v, lang, 2) for v in values]
+        if i == 0:
+            baseline_labels = labels
+        else:  # a bar equal to the current state is not labelled again: only the changes are read
+            labels = ["" if text == base else text for text, base in zip(labels, baseline_labels)]
         rank = f" · #{r.rank.rank}/{r.rank.among}" if r.rank else ""
+        # Upright labels overlapped across the narrow bars of a group ('0,850,850,85'); turned, each fits its bar.
         # The name (from a user or a shared link) goes in as data, never into the template itself.
         fig.add_bar(name=chart_text(f"{r.name}{rank}"), x=categories, y=values, customdata=hover,
-                    meta=chart_text(r.name), text=[fmt_number(v, lang, 2) for v in values], textposition="outside",
+                    meta=chart_text(r.name), text=labels, textposition="outside", textangle=-90, cliponaxis=False,
                     hovertemplate="%{customdata}: %{y:.4f}<extra>%{meta}</extra>")
     # Category axis: main-index codes "1".."9" would otherwise make a numeric axis and drop DTI and the pillars.
-    fig.update_layout(barmode="group", height=height, yaxis={"range": [0, 1.08], "tickformat": ".2f"},
+    fig.update_layout(barmode="group", height=height, yaxis={"range": [0, 1.15], "tickformat": ".2f"},
                       xaxis={"type": "category"},
                       legend={"orientation": "h", "y": -0.15}, margin={"t": 30, "b": 10, "l": 10, "r": 10})
     return charts.localize(fig, lang)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+
 import pytest
 
 from dti.decide import demo, goalseek, peers, report, scenarios, uncertainty
@@ -32,10 +34,12 @@ def test_report_renders_offline_and_prints(page, screenshot, report_file):
     requests = []
     page.on("request", lambda req: requests.append(req.url))
     page.goto(path.as_uri())
-    # Plotly draws its SVG only when its inline JavaScript ran: proof the chart works without a network.
-    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=20_000)
-    bars = page.locator(".js-plotly-plot .bars .point").count()
+    # The chart is a static SVG in the page: it shows without a script and without a network.
+    page.wait_for_selector("svg.chart", timeout=20_000)
+    bars = page.locator('svg.chart g[id^="bar-"]').count()
     assert bars == 2 * len(data.fw.scored_main_indices)  # current state and the scenario, per main index
+    chart = page.locator("svg.chart").bounding_box()
+    assert chart["width"] > 600 and chart["height"] > 180  # as wide as the page's text, not a thumbnail
     body = page.inner_text("body")
     assert "Tỉnh Minh Họa (hư cấu)" in body and "0,5815" in body
     assert "Năm chỉ số chính thấp nhất" in body and "⚠ tạm đặt" in body
@@ -49,6 +53,14 @@ def test_report_renders_offline_and_prints(page, screenshot, report_file):
     content = pdf.read_bytes()
     assert content[:5] == b"%PDF-"
     assert b"/Count 1" in content  # one A4 page for the agency head
+    # The chart's labels are printed as text (not a blurred image): every main index's name reads back from the PDF.
+    printed = " ".join(subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                                      check=True).stdout.split())
+    for m in data.fw.scored_main_indices:
+        for word in m.name("vi").split():
+            assert word in printed, (m.code, word)
+    chart_pdf = page.locator("svg.chart").screenshot(path=str(ARTIFACTS / "report-chart-vi.png"))
+    assert len(chart_pdf) > 5_000
 
 
 def test_workshop_and_shared_scenario_in_the_app(app_server, page, screenshot, fw2022):

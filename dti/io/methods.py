@@ -141,7 +141,7 @@ def _split_clauses(text: str) -> list[str]:
             cuts.extend([m.start(), m.end()])
             continue
         before = folded[:m.start()].rstrip()
-        if re.search(r"(?:[:=]\s*[^:=;]{0,40}(?:\d|diem|toi da))$", before):
+        if re.search(r"(?:[:=]\s*[^:=;]{0,40}(?:\d|diem|toi da)|\d\s*(?:diem|points?))$", before):
             cuts.extend([m.start(), m.end()])
     cuts.append(len(text))
     parts = [text[cuts[i]:cuts[i + 1]] for i in range(0, len(cuts) - 1, 2)]
@@ -157,8 +157,9 @@ def _clause(raw: str, max_points: float) -> Clause | None:
             label = raw[:m.start()].strip(" -:=")
             if label:
                 return Clause(label, _fold(label), share)
-    # 'Có văn bản được 10 điểm', 'dưới 70% thì 0 điểm': the value after a verb, no colon
-    m = re.search(r"\s(?:thi|duoc|dat|cham|→|->)\s+(.+)$", folded)
+    # 'Có văn bản được 10 điểm', 'dưới 70% thì 0 điểm', 'có 5 điểm': the value after a verb, or bare, no colon
+    m = re.search(r"\s(?:thi|duoc|dat|cham|→|->)\s+(.+)$", folded) or \
+        re.search(r"\s(\d+(?:[.,]\d+)?\s*(?:diem|points?))$", folded)
     if m:
         share = value_share(m.group(1), max_points)
         if share is not None:

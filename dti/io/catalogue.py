@@ -296,10 +296,12 @@ def read_catalogue(data: bytes, filename: str) -> list[CatalogueRow]:
         title = _text(cell(row, "title"))
         if not code and not title:
             continue  # blank lines and notes under a row
+        points = _points(cell(row, "points"))
         split = CODE_AND_TITLE.match(code) if not CODE.match(code) else None
         if split and (not title or normalise(title) == normalise(code)):
+            if isinstance(points, str) and normalise(points) == normalise(code):
+                points = None  # the same merged cell repeats in the points column
             code, title = split.group(1), _text(split.group(2))  # a heading merged across the row
-        points = _points(cell(row, "points"))
         in_title = POINTS_IN_TITLE.search(title)
         if in_title and points is None:
             points, title = float(in_title.group(1).replace(",", ".")), title[:in_title.start()].strip()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -173,6 +174,26 @@ def _docx_tables(data: bytes) -> list[Table]:
     return tables
 
 
+# A PDF wraps long cell text at the column edge; a break is kept only where a clause ends (a value after a colon,
+# ';', '.') or a bullet starts: "Điểm tối\nđa" and "2 lần:\n10" read as one phrase, "…: Điểm tối đa\nTừ 70% …" as
+# two clauses.
+_CLAUSE_END = re.compile(r"(?:[:=][^:=;]*?(?:\d|điểm|tối đa)|[;.])\s*$", re.IGNORECASE)
+_BULLET_START = re.compile(r"^\s*(?:[-+•●▪◦*]|[a-zđ]\)|\d+[.)]\s)")
+
+
+def _unwrap(value: Any) -> Any:
+    if not isinstance(value, str) or "\n" not in value:
+        return value
+    lines = value.split("\n")
+    out = [lines[0]]
+    for line in lines[1:]:
+        if _CLAUSE_END.search(out[-1]) or _BULLET_START.match(line):
+            out.append(line)
+        else:
+            out[-1] = f"{out[-1]} {line}"
+    return "\n".join(out)
+
+
 def _pdf_tables(data: bytes) -> list[Table]:
     import pdfplumber  # only PDF appendices need it
     from pdfminer.pdfdocument import PDFPasswordIncorrect
@@ -186,7 +207,8 @@ def _pdf_tables(data: bytes) -> list[Table]:
     except PDFPasswordIncorrect:
         raise password from None
     except Exception as exc:  # pdfminer raises many types for a damaged or non-PDF file
-        if "password" in type(exc).__name__.lower() or "encrypt" in str(exc).lower():
+        # pdfplumber wraps pdfminer's PDFPasswordIncorrect in its own exception type
+        if "password" in repr(exc).lower() or "encrypt" in repr(exc).lower():
             raise password from None
         raise DocumentError("is not a readable PDF; open it and save or print it again as PDF, or load the Word or "
                             "Excel copy of the appendix",
@@ -201,7 +223,7 @@ def _pdf_tables(data: bytes) -> list[Table]:
         for p, page in enumerate(pages, start=1):
             has_text = has_text or bool((page.extract_text() or "").strip())
             for k, found in enumerate(page.extract_tables(), start=1):
-                rows = [[_cell(c) for c in row] for row in found]
+                rows = [[_cell(_unwrap(c)) for c in row] for row in found]
                 part = f"page {p}" + (f", table {k}" if k > 1 else "")
                 tables.append(Table(part, rows, [f"{part}, row {i}" for i in range(1, len(rows) + 1)]))
         if not has_text:

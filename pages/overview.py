@@ -23,9 +23,10 @@ if result.is_complete:
 else:
     st.info(t("common.conservative", lang))
 
-st.subheader(t("overview.pillars", lang))
-for col, pillar in zip(st.columns(len(fw.pillars)), fw.pillars):
-    col.metric(pillar.name(lang), fmt_number(result.pillars[pillar.code].value, lang))
+if fw.pillars:  # a province's own index may have none
+    st.subheader(t("overview.pillars", lang))
+    for col, pillar in zip(st.columns(len(fw.pillars)), fw.pillars):
+        col.metric(pillar.name(lang), fmt_number(result.pillars[pillar.code].value, lang))
 
 st.subheader(t("overview.weakest", lang))
 with st.container(key="o_lowest"):
@@ -33,9 +34,9 @@ with st.container(key="o_lowest"):
         st.markdown(t("overview.nothing_answered", lang))
     else:
         st.markdown(widgets.lowest_sentence(fw, result, lang, count=3))
-        weakest_pillar = result.lowest_pillars[0]
-        st.markdown(t("common.lowest_pillar", lang, items=f"**{fw.pillar_by_code[weakest_pillar].name(lang)}** "
-                      f"{fmt_number(result.pillars[weakest_pillar].value, lang)}"))
+        for weakest_pillar in result.lowest_pillars[:1]:
+            st.markdown(t("common.lowest_pillar", lang, items=f"**{fw.pillar_by_code[weakest_pillar].name(lang)}** "
+                          f"{fmt_number(result.pillars[weakest_pillar].value, lang)}"))
 if fw.provisional_components:
     st.caption("⚠ " + t("overview.provisional", lang, n=len(fw.provisional_components), total=len(fw.components)))
 

@@ -113,6 +113,13 @@ CASES = [
      "0 điểm", 10, "thresholds", {50: 0.5, 80: 0.75, 100: 1}, 85, 7.5),
     ("thresholds < ", "≥ 95%: Điểm tối đa; 80% ≤ x < 95%: 50% Điểm tối đa; < 80%: 0", 10, "thresholds",
      {80: 0.5, 95: 1}, 90, 5),
+    ("thresholds on a defined ratio", "a = số hồ sơ giải quyết đúng hạn; b = tổng số hồ sơ; Tỷ lệ a/b ≥ 90%: Điểm "
+     "tối đa; từ 70% đến dưới 90%: 1/2*Điểm tối đa; dưới 70%: 0", 10, "thresholds", {70: 0.5, 90: 1}, 90, 10),
+    # --- per unit, up to the maximum -----------------------------------------------------------------------
+    ("per unit with a cap", "Mỗi văn bản được ban hành: 2 điểm, tối đa 10 điểm", 10, "stepped",
+     {1: 0.2, 2: 0.4, 3: 0.6, 4: 0.8, 5: 1}, 3, 6),
+    ("per unit, cap is the maximum", "Mỗi lớp tập huấn = 2,5 điểm", 10, "stepped", {1: 0.25, 2: 0.5, 3: 0.75, 4: 1},
+     7, 10),
     # --- measured by the Ministry, not scored ---------------------------------------------------------------
     ("ministry automatic", "Bộ KH&CN đo lường tự động; địa phương không tự đánh giá", 10, "ministry", None, 6, 6),
     ("ministry survey", "Bộ Khoa học và Công nghệ khảo sát, đánh giá", 20, "ministry", None, 12.5, 12.5),
@@ -132,6 +139,8 @@ UNREAD = [
     ("strict 'trên'", "Trên 90%: Điểm tối đa; từ 70% đến 90%: 1/2*Điểm tối đa; dưới 70%: 0", 10),
     ("a clause not read", "4 lần/năm: 20; 3 lần: khoảng mười lăm; 2 lần: 10; còn lại: 0", 20),
     ("higher band fewer points", "4 lần: 10; 3 lần: 20; còn lại: 0", 20),
+    ("per unit, another cap", "Mỗi văn bản: 2 điểm, tối đa 8 điểm", 10),
+    ("the index named, not a ministry measuring", "Theo Bộ chỉ số đánh giá chuyển đổi số, do đơn vị tự đánh giá", 10),
 ]
 
 
@@ -173,6 +182,11 @@ def test_ratio_labels_are_the_definitions_of_a_and_b():
     assert rule["a_label_vi"] == A_MEETINGS and rule["b_label_vi"] == B_MEETINGS
     assert rule["on_zero_denominator"] == "zero"
     assert read_method(V_B_1_2, 20).notes  # b = 0 is not in the text: said, not hidden
+
+
+def test_per_unit_keeps_the_unit_of_the_text():
+    rule = read_method("Mỗi văn bản được ban hành: 2 điểm, tối đa 10 điểm", 10).rule
+    assert rule["unit_vi"] == "văn bản được ban hành"
 
 
 def test_levels_keep_the_labels_of_the_appendix():

@@ -171,8 +171,12 @@ def _clause(raw: str, max_points: float) -> Clause | None:
 
 # --- the idioms ---------------------------------------------------------------------------------------------
 
+# The Ministry measures it: 'đo lường tự động', 'không tự đánh giá', or a named ministry that measures/surveys.
+# A bare 'Bộ' is not enough ('Bộ chỉ số đánh giá …' is the index itself).
 _MINISTRY = re.compile(r"do\s*luong\s+tu\s+dong|khong\s+tu\s+danh\s+gia|khong\s+tu\s+cham|"
-                       r"\bbo\b[^;]{0,60}\b(?:do\s+luong|tu\s+dong\s+do|khao\s+sat|danh\s+gia|cham\s+diem|thu\s+thap)|"
+                       r"\bbo\s+(?:tt\s*&\s*tt|tttt|kh\s*&\s*cn|khcn|thong\s+tin\s+va\s+truyen\s+thong|"
+                       r"khoa\s+hoc\s+va\s+cong\s+nghe)\b[^;]{0,40}?\b(?:do\s+luong|tu\s+dong\s+do|khao\s+sat|"
+                       r"danh\s+gia|cham\s+diem|thu\s+thap)|"
                        r"measured\s+by\s+the\s+ministry|ministry\s+measures")
 _NOT_SCORED = re.compile(r"khong\s+tinh\s+diem|not\s+scored")
 _A_DEF = re.compile(r"(?:^|[\s;(:,])a\s*(?:=|:|la\b)\s*")
@@ -357,6 +361,29 @@ def _read_choices(clauses: list[Clause]) -> MethodReading | None:
                          "points of each level")
 
 
+_PER_UNIT = re.compile(r"\bmoi\s+([^:;=,]{1,40}?)\s*(?:[:=]|duoc|dat|cong|tinh)\s*(?:duoc\s+|cong\s+)?"
+                       r"(\d+(?:[.,]\d+)?)\s*diem")
+_CAP = re.compile(r"toi\s+da\s+(?:khong\s+qua\s+)?(\d+(?:[.,]\d+)?)\s*diem|khong\s+qua\s+(\d+(?:[.,]\d+)?)\s*diem")
+
+
+def _read_per_unit(text: str, folded: str, max_points: float) -> MethodReading | None:
+    """'Mỗi văn bản: 2 điểm, tối đa 10 điểm': a count in steps of the points per unit, up to the maximum."""
+    m = _PER_UNIT.search(folded)
+    if not m:
+        return None
+    per = _num(m.group(2))
+    cap = _CAP.search(folded)
+    top = _num(next(g for g in cap.groups() if g)) if cap else max_points
+    if per <= 0 or abs(top - max_points) > 1e-9 or per > max_points:
+        return MethodReading("stepped", None, "low", f"mỗi đơn vị {per:g} điểm nhưng mức tối đa ghi trong văn bản "
+                             f"khác {max_points:g}; hãy kiểm tra", f"{per:g} points per unit but the cap in the text "
+                             f"differs from the maximum {max_points:g}; check it")
+    count = int(-(-max_points // per))  # units needed for the maximum, rounded up
+    unit = text[m.start(1):m.end(1)].strip()
+    steps = [{"min": k, "share": round(min(k * per / max_points, 1.0), 6)} for k in range(1, count + 1)]
+    return MethodReading("stepped", {"type": "stepped", "unit_vi": unit, "unit_en": unit, "steps": steps}, "high")
+
+
 def read_method(text: str, max_points: float) -> MethodReading:
     """The rule that a scoring-method text describes, with how sure the reading is; never a made-up scale."""
     cleaned = _clean(text)
@@ -377,6 +404,14 @@ def read_method(text: str, max_points: float) -> MethodReading:
     ministry = bool(_MINISTRY.search(folded))
     measured_by = "ministry" if ministry else "province"
     reading = _read_ratio(cleaned, folded, max_points)
+    if reading is not None and reading.rule is None:
+        # a and b defined, then bands on their ratio ('Tỷ lệ a/b ≥ 90%: Điểm tối đa; …'): thresholds on a %
+        bands = _read_bands([c for c in (_clause(raw, max_points) for raw in _split_clauses(cleaned)) if c], max_points)
+        if bands is not None and bands.kind == "thresholds":
+            reading = MethodReading(bands.kind, bands.rule, bands.confidence, bands.reason_vi, bands.reason_en,
+                                    notes=("the ratio a/b is entered as a percentage",))
+    if reading is None:
+        reading = _read_per_unit(cleaned, folded, max_points)
     if reading is None:
         raw_clauses = _split_clauses(cleaned)
         clauses = [c for c in (_clause(raw, max_points) for raw in raw_clauses) if c is not None]

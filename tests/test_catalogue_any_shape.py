@@ -219,3 +219,16 @@ def test_cli_refuses_with_one_line_per_problem_and_writes_nothing(tmp_path):
     assert done.stderr.splitlines() == [
         "bad.xlsx, row 5, component 1.2: max points 'mười' is not a number; write a number such as 10"]
     assert "Traceback" not in done.stderr
+
+
+def test_the_provincial_922_table_without_a_base_edition():
+    from tests.test_catalogue import catalogue_rows
+    from tests.test_catalogue import xlsx_bytes as xlsx_922
+
+    fw = framework_from_catalogue(xlsx_922(catalogue_rows()), "phu-luc-1.xlsx", "dti-2022-from-file")
+    assert (len(fw.main_indices), len(fw.components), fw.total_points) == (9, 98, 1000)
+    unscored = fw.main_index_by_code["6"]
+    assert not unscored.scored and {c.rule.type for c in unscored.components} == {"not_scored"}
+    assert fw.component_by_code["2.1"].rule.type == "yes_no" and fw.component_by_code["2.2"].rule.type == "stepped"
+    # 'Tỷ lệ a/b nhân 9 điểm' defines neither a nor b: a points box, sent to review
+    assert fw.component_by_code["2.4"].rule.type == "direct" and fw.component_by_code["2.4"].scoring_review_vi

@@ -718,7 +718,7 @@ def _leaves(m: _Main, filename: str, problems: list[Problem]) -> tuple[list[Cata
     codes = {r.code for r in m.items}
     leaves = [r for r in m.items if not any(c.startswith(r.code + ".") for c in codes)]
     for r in leaves:
-        if r.points is None:
+        if r.points is None and m.points != 0:  # under a main index worth 0 (not scored), points may be blank
             problems.append(_problem(filename, f"{r.where}, component {r.code}", "max points are missing; write the "
                                      "points of this component", "thiếu điểm tối đa; hãy ghi điểm của chỉ số này"))
     for r in m.items:

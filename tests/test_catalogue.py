@@ -296,3 +296,13 @@ def test_cli_import_writes_nothing_on_error(tmp_path):
     assert done.returncode == 1
     assert "appendix.xlsx, row" in done.stderr and "component 2.4: max points 'mười' is not a number" in done.stderr
     assert "Traceback" not in done.stderr and not out.exists()
+
+
+def test_problems_read_in_vietnamese_for_the_ui(base):
+    rows = catalogue_rows()
+    rows[first_row_of("2.4", rows) - 4][2] = 19
+    with pytest.raises(CatalogueError) as exc:
+        import_catalogue(xlsx_bytes(rows), "appendix.xlsx", base)
+    assert [p.text("vi") for p in exc.value.problems] == [
+        f"appendix.xlsx, dòng {first_row_of('2', rows)}, chỉ số chính 2: điểm các chỉ số thành phần cộng lại 110 "
+        "nhưng chỉ số chính 2 được 100 điểm; hãy sửa điểm cho khớp 100"]

@@ -406,8 +406,8 @@ def _duplicates(rows: list[CatalogueRow], filename: str) -> list[Problem]:
 def _structure_problems(rows: list[CatalogueRow], base: Framework, filename: str) -> list[Problem]:
     problems: list[Problem] = _duplicates(rows, filename)
 
-    def add(where: str, message: str) -> None:
-        problems.append(CatalogueProblem(filename, where, message))
+    def add(where: str, message: str, message_vi: str = "") -> None:
+        problems.append(CatalogueProblem(filename, where, message, message_vi))
 
     for r in rows:
         kind = "component" if "." in r.code else "main index"
@@ -415,14 +415,18 @@ def _structure_problems(rows: list[CatalogueRow], base: Framework, filename: str
         if main_code not in base.main_index_by_code:
             codes = [m.code for m in base.main_indices]
             add(f"{r.where}, {kind} {r.code}", f"main index {main_code} is not in {base.id} (main indices "
-                f"{codes[0]}–{codes[-1]}); check the code")
+                f"{codes[0]}–{codes[-1]}); check the code",
+                f"chỉ số chính {main_code} không có trong {base.id} (chỉ số chính {codes[0]}–{codes[-1]}); hãy kiểm "
+                "tra mã")
         elif kind == "component" and base.main_index_by_code[main_code].components \
                 and r.code not in base.component_by_code:
             known = base.main_index_by_code[main_code].components
             add(f"{r.where}, component {r.code}", f"is not a component of {base.id} (main index {main_code} has "
-                f"{known[0].code}–{known[-1].code}); check the code")
+                f"{known[0].code}–{known[-1].code}); check the code", f"không phải chỉ số thành phần của {base.id} "
+                f"(chỉ số chính {main_code} gồm {known[0].code}–{known[-1].code}); hãy kiểm tra mã")
         elif kind == "component" and r.points is None and base.main_index_by_code[main_code].scored:
-            add(f"{r.where}, component {r.code}", "max points are missing; write the points from Appendix 1")
+            add(f"{r.where}, component {r.code}", "max points are missing; write the points from Appendix 1",
+                "thiếu điểm tối đa; hãy ghi điểm theo Phụ lục 1")
     if problems:
         return problems
 
@@ -439,34 +443,42 @@ def _structure_problems(rows: list[CatalogueRow], base: Framework, filename: str
         for c in m.components:
             if c.code not in {r.code for r in comps}:
                 add(f"component {c.code}", f"is missing from the catalogue; add its row (main index {m.code} has "
-                    f"{len(m.components)} components)")
+                    f"{len(m.components)} components)", f"chưa có trong phụ lục; hãy thêm dòng của chỉ số này (chỉ số "
+                    f"chính {m.code} có {len(m.components)} chỉ số thành phần)")
         expected = m.expected_components
         if expected is not None and len(comps) != expected and not m.components:
             add(where, f"the catalogue lists {len(comps)} components but the edition has {expected}; add the "
-                "missing rows")
+                "missing rows", f"phụ lục có {len(comps)} chỉ số thành phần nhưng bộ chỉ số có {expected}; hãy thêm "
+                "các dòng còn thiếu")
         if not m.components and not comps and m.scored:
             add(where, "has no component rows in the catalogue; add its rows (codes like "
-                f"{m.code}.1, {m.code}.2 …)")
+                f"{m.code}.1, {m.code}.2 …)", f"không có dòng chỉ số thành phần nào; hãy thêm (mã {m.code}.1, "
+                f"{m.code}.2 …)")
         comp_sum = sum(r.points or 0.0 for r in comps)
         official = m.max_points if (m.max_points is not None and m.provenance.points == "official") else None
         if main_row is not None and main_row.points is not None and official is not None \
                 and abs(main_row.points - official) > 1e-6:
             add(where, f"max points {_fmt(main_row.points)} differ from the official {_fmt(official)} of "
-                f"{base.id}; correct the points")
+                f"{base.id}; correct the points", f"điểm tối đa {_fmt(main_row.points)} khác điểm chính thức "
+                f"{_fmt(official)} của {base.id}; hãy sửa điểm")
         target = official if official is not None else (main_row.points if main_row and main_row.points is not None
                                                         else None)
         if target is not None and comps and abs(comp_sum - target) > 1e-6:
             add(where, f"component points add up to {_fmt(comp_sum)} but main index {m.code} is worth "
-                f"{_fmt(target)}; correct the points so they sum to {_fmt(target)}")
+                f"{_fmt(target)}; correct the points so they sum to {_fmt(target)}",
+                f"điểm các chỉ số thành phần cộng lại {_fmt(comp_sum)} nhưng chỉ số chính {m.code} được "
+                f"{_fmt(target)} điểm; hãy sửa điểm cho khớp {_fmt(target)}")
         total += target if target is not None else comp_sum
     if not problems and abs(total - base.total_points) > 1e-6:
         add("", f"main-index points add up to {_fmt(total)} but {base.id} is worth {_fmt(base.total_points)}; "
-            "correct the points")
+            "correct the points", f"điểm các chỉ số chính cộng lại {_fmt(total)} nhưng {base.id} là "
+            f"{_fmt(base.total_points)} điểm; hãy sửa điểm")
     if base.expected_components is not None:
         n = sum(len(v) for v in by_main.values())
         if n != base.expected_components:
             add("", f"lists {n} components but {base.id} has {base.expected_components}; add the missing rows or "
-                "remove the extra ones")
+                "remove the extra ones", f"có {n} chỉ số thành phần nhưng {base.id} có "
+                f"{base.expected_components}; hãy thêm dòng còn thiếu hoặc bỏ dòng thừa")
     return problems
 
 

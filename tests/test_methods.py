@@ -115,6 +115,24 @@ CASES = [
      {80: 0.5, 95: 1}, 90, 5),
     ("thresholds on a defined ratio", "a = số hồ sơ giải quyết đúng hạn; b = tổng số hồ sơ; Tỷ lệ a/b ≥ 90%: Điểm "
      "tối đa; từ 70% đến dưới 90%: 1/2*Điểm tối đa; dưới 70%: 0", 10, "thresholds", {70: 0.5, 90: 1}, 90, 10),
+    ("thresholds 70%-<90%", "≥90%: Điểm tối đa; 70%-<90%: 1/2 Điểm tối đa; <70%: 0", 10, "thresholds",
+     {70: 0.5, 90: 1}, 70, 5),
+    ("thresholds trở lên", "Từ 90% trở lên: Điểm tối đa; Từ 70% đến dưới 90%: 1/2 Điểm tối đa; Dưới 70%: 0 điểm", 10,
+     "thresholds", {70: 0.5, 90: 1}, 90, 10),
+    # --- more wordings of the same idioms -------------------------------------------------------------------
+    ("yes/no upper case", "CÓ: ĐIỂM TỐI ĐA; KHÔNG: 0", 10, "yes_no", None, "có", 10),
+    ("yes/no 10đ", "Có: 10đ; Không: 0đ", 10, "yes_no", None, "không", 0),
+    ("yes/no full stops", "Có: 10 điểm.  Không: 0 điểm.", 10, "yes_no", None, "có", 10),
+    ("levels 100% điểm", "Trưởng ban là Bí thư/Chủ tịch: 100% điểm; là Phó Bí thư: 50% điểm; còn lại: 0", 10,
+     "levels", [1, 0.5, 0], "half", 5),
+    ("levels 'tối đa 10 điểm'", "Trưởng ban là Bí thư/Chủ tịch: tối đa 10 điểm; là Phó Bí thư: 5 điểm; còn lại: 0 "
+     "điểm", 10, "levels", [1, 0.5, 0], "Trưởng ban là Bí thư/Chủ tịch", 10),
+    ("ratio 'a:' lines", "a: số cuộc họp có chủ trì\nb: tổng số cuộc họp\nĐiểm = (a/b) x Điểm tối đa", 10, "ratio",
+     None, "2/8", 2.5),
+    ("ratio with × 100%", "Tỷ lệ (%) = a/b x 100%; a = số hồ sơ giải quyết đúng hạn; b = tổng số hồ sơ; Điểm = Tỷ lệ "
+     "x Điểm tối đa", 10, "ratio", None, "45/60", 7.5),
+    ("stepped + bullets", "+ 4 lần/năm: 20 điểm\n+ 3 lần/năm: 15 điểm\n+ 2 lần/năm: 10 điểm\n+ 1 lần/năm: 5 điểm\n"
+     "+ Không tổ chức: 0 điểm", 20, "stepped", {1: 0.25, 2: 0.5, 3: 0.75, 4: 1}, 4, 20),
     # --- per unit, up to the maximum -----------------------------------------------------------------------
     ("per unit with a cap", "Mỗi văn bản được ban hành: 2 điểm, tối đa 10 điểm", 10, "stepped",
      {1: 0.2, 2: 0.4, 3: 0.6, 4: 0.8, 5: 1}, 3, 6),

@@ -85,7 +85,9 @@ _VALUE_PATTERNS = [
     (re.compile(rf"^{_TOP}$"), lambda m, top: 1.0),
     (re.compile(rf"^{_COEF}\s*(?:\*|x|nhan(?:\s+voi)?)?\s*(?:cua\s+)?{_TOP}$"), lambda m, top: _coef(m.group(1))),
     (re.compile(rf"^{_TOP}\s*(?:\*|x|nhan(?:\s+voi)?)\s*{_COEF}$"), lambda m, top: _coef(m.group(1))),
-    (re.compile(r"^(\d+(?:[.,]\d+)?)\s*(?:diem|d|points?|pts?)?$"), lambda m, top: _num(m.group(1)) / top),
+    (re.compile(r"^(?:toi\s+da\s+)?(\d+(?:[.,]\d+)?)\s*(?:diem|d|points?|pts?)?$"),
+     lambda m, top: _num(m.group(1)) / top),
+    (re.compile(r"^(\d+(?:[.,]\d+)?\s*%)\s*(?:(?:so\s+)?diem|points?)$"), lambda m, top: _coef(m.group(1))),
     (re.compile(r"^(?:khong|0)\s+diem$"), lambda m, top: 0.0),
 ]
 
@@ -115,7 +117,7 @@ def value_share(folded_value: str, max_points: float) -> float | None:
         m = pattern.match(value)
         if m:
             if max_points <= 0:
-                return 0.0 if pattern is _VALUE_PATTERNS[3][0] and _num(m.group(1)) == 0 else None
+                return None
             result = share(m, max_points)
             return result if 0 <= result <= 1 + 1e-9 else None
     return None
@@ -158,6 +160,8 @@ def _clause(raw: str, max_points: float) -> Clause | None:
             if label:
                 return Clause(label, _fold(label), share)
     # 'Có văn bản được 10 điểm', 'dưới 70% thì 0 điểm', 'có 5 điểm': the value after a verb, or bare, no colon
+    if re.search(r"[:=]", folded):
+        return None  # 'label: value' whose value is not read: not a clause we can trust
     m = re.search(r"\s(?:thi|duoc|dat|cham|→|->)\s+(.+)$", folded) or \
         re.search(r"\s(\d+(?:[.,]\d+)?\s*(?:diem|points?))$", folded)
     if m:
@@ -227,7 +231,9 @@ def _read_ratio(text: str, folded: str, max_points: float) -> MethodReading | No
         stops = [_B_DEF, re.compile(r"t[yi]\s*le\s*=|\bdiem\s*=|\bratio\s*=|\bpoints\s*=|trong\s+do")]
         a_label = _definition(text, folded, a_def.end(), stops)
         b_label = _definition(text, folded, b_def.end(), stops[1:] + [_A_DEF])
-        formula = _FORMULA.search(folded)
+        # 'Tỷ lệ (%) = a/b x 100%' converts to a percentage: it is not the points formula
+        formula = next((f for f in _FORMULA.finditer(folded)
+                        if not re.match(r"\s*%", folded[f.end():])), None)
         number = next((g for g in (formula.groups() if formula else ()) if g), None)
     else:
         a_label = " ".join(text[paren.start(1):paren.end(1)].split())

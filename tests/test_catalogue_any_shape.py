@@ -168,7 +168,7 @@ def run_cli(*args: str) -> subprocess.CompletedProcess:
 def test_cli_writes_a_new_framework_that_describe_and_score_accept(tmp_path):
     src = tmp_path / "chi-so-so-nganh.xlsx"
     src.write_bytes(xlsx_bytes(table_rows()))
-    out = tmp_path / "out.yaml"
+    out = tmp_path / "so-nganh-2025.yaml"  # an edition's file is named after its id
     done = run_cli("import-catalogue", str(src), "--id", "so-nganh-2025", "--title-vi", "Bộ chỉ số sở, ngành 2025",
                    "-o", str(out))
     assert done.returncode == 0, done.stderr
@@ -198,7 +198,7 @@ def test_cli_writes_a_new_framework_that_describe_and_score_accept(tmp_path):
 def test_cli_official_flag_is_recorded(tmp_path):
     src = tmp_path / "phu-luc.xlsx"
     src.write_bytes(xlsx_bytes(table_rows()))
-    out = tmp_path / "official.yaml"
+    out = tmp_path / "so-nganh.yaml"
     done = run_cli("import-catalogue", str(src), "--id", "so-nganh", "--official", "209/QĐ-UBND", "-o", str(out))
     assert done.returncode == 0, done.stderr
     fw = load_framework_file(out)

@@ -232,3 +232,25 @@ def test_the_provincial_922_table_without_a_base_edition():
     assert fw.component_by_code["2.1"].rule.type == "yes_no" and fw.component_by_code["2.2"].rule.type == "stepped"
     # 'Tỷ lệ a/b nhân 9 điểm' defines neither a nor b: a points box, sent to review
     assert fw.component_by_code["2.4"].rule.type == "direct" and fw.component_by_code["2.4"].scoring_review_vi
+
+
+def test_a_tracker_with_the_main_index_on_every_row_and_no_codes():
+    header = ["STT", "Chỉ số chính", "Chỉ tiêu", "Điểm", "Cách tính điểm"]
+    rows = [["", "Nhận thức số", "Có kế hoạch chuyển đổi số năm", 10, "Có: Điểm tối đa; Không: 0"],
+            ["", "Nhận thức số", "Họp Ban chỉ đạo", 20, "4 lần/năm: 20; 2 lần: 10; còn lại: 0"],
+            ["", "Hạ tầng số", "Tỷ lệ thôn có cáp quang", 20, V_THRESHOLD_20]]
+    fw = framework_from_catalogue(xlsx_bytes(rows, header=header), "tracker.xlsx", "xa")
+    assert [(m.code, m.name_vi, m.max_points) for m in fw.main_indices] == [("1", "Nhận thức số", 30),
+                                                                            ("2", "Hạ tầng số", 20)]
+    assert [c.code for c in fw.components] == ["1.1", "1.2", "2.1"]
+    assert [c.rule.type for c in fw.components] == ["yes_no", "stepped", "stepped"]
+
+
+def test_roman_group_headings_above_numbered_main_indices():
+    rows = table_rows()
+    rows.insert(0, ["I", "Nhóm chỉ số nền tảng", None, "", "", "", ""])
+    rows.insert(7, ["II", "Nhóm chỉ số hoạt động", None, "", "", "", ""])  # above main index 3
+    fw = framework_from_catalogue(xlsx_bytes(rows), "a.xlsx", "so-nganh")
+    assert [(g.code, g.name_vi) for g in fw.groups] == [("i", "Nhóm chỉ số nền tảng"), ("ii", "Nhóm chỉ số hoạt động")]
+    assert [m.group for m in fw.main_indices] == ["i", "i", "ii", "ii", "ii", "ii"]
+    check_department_framework(fw, "a.xlsx")

@@ -305,21 +305,25 @@ def read_catalogue(data: bytes, filename: str) -> list[CatalogueRow]:
         in_title = POINTS_IN_TITLE.search(title)
         if in_title and points is None:
             points, title = float(in_title.group(1).replace(",", ".")), title[:in_title.start()].strip()
+        group = _text(cell(row, "group"))
         if not code:
             if normalise(title).startswith(("tong", "total")) and isinstance(points, float):
                 out.append(CatalogueRow(where, "", title, "", points, "", "", "", "", kind="total"))
-            continue  # a continuation line or a note, as merged cells export
+                continue
+            if not (group and title and points is not None):
+                continue  # a continuation line or a note, as merged cells export
+            # a tracker naming the main index on every row may leave the code blank: numbered under it later
         if ROMAN_CODE.match(code) or LETTER_CODE.match(code):
             out.append(CatalogueRow(where, code, title, "", points if isinstance(points, float) else None, "", "", "",
                                     "", kind="roman" if ROMAN_CODE.match(code) else "letter"))
             continue
-        if not CODE.match(code):
+        if code and not CODE.match(code):
             problems.append(_problem(filename, where, f"code {code!r} is neither a main index (1) nor a component "
                                      "(1.1); write the code as in Appendix 1, as text",
                                      f"mã {code!r} không phải chỉ số chính (1) hay chỉ số thành phần (1.1); hãy ghi "
                                      "mã như trong Phụ lục 1, dạng văn bản"))
             continue
-        what = f"{where}, {'component' if '.' in code else 'main index'} {code}"
+        what = f"{where}, {'component' if '.' in code or not code else 'main index'} {code}".rstrip()
         if isinstance(points, str):
             problems.append(_problem(filename, what, f"max points {points!r} is not a number; write a number such as "
                                      "10", f"điểm tối đa {points!r} không phải là số; hãy ghi một số, ví dụ 10"))
@@ -335,7 +339,7 @@ def read_catalogue(data: bytes, filename: str) -> list[CatalogueRow]:
         out.append(CatalogueRow(where, code, title, _text(cell(row, "title_en")), points,
                                 _lines(cell(row, "scoring")), _text(cell(row, "evidence")),
                                 _text(cell(row, "data_source")), _text(cell(row, "verifier")),
-                                group=_text(cell(row, "group"))))
+                                group=group))
     if problems:
         raise CatalogueError(problems)
     if not any(r.kind == "item" for r in out):
@@ -412,7 +416,10 @@ def _structure_problems(rows: list[CatalogueRow], base: Framework, filename: str
     for r in rows:
         kind = "component" if "." in r.code else "main index"
         main_code = r.code.split(".")[0]
-        if main_code not in base.main_index_by_code:
+        if not r.code:
+            add(r.where, "has no code; write the code of the component as in Appendix 1 (e.g. 2.4)",
+                "không có mã; hãy ghi mã chỉ số như trong Phụ lục 1 (ví dụ 2.4)")
+        elif main_code not in base.main_index_by_code:
             codes = [m.code for m in base.main_indices]
             add(f"{r.where}, {kind} {r.code}", f"main index {main_code} is not in {base.id} (main indices "
                 f"{codes[0]}–{codes[-1]}); check the code",

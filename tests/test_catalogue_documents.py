@@ -87,6 +87,17 @@ def test_text_pdf_across_page_breaks(printed_pdf):
     check_department_framework(read(printed_pdf, "phu-luc.pdf"), "phu-luc.pdf")
 
 
+def test_pdf_row_taller_than_a_page_is_joined_back():
+    rows = table_rows()
+    rows[5][4] = "\n".join(f"Văn bản kiểm chứng số {i}" for i in range(1, 90))  # 2.1's evidence runs over pages
+    pdf = pdf_from_html(html_table(rows))
+    fw = read(pdf, "phu-luc.pdf")
+    check_department_framework(fw, "phu-luc.pdf")
+    evidence = fw.component_by_code["2.1"].evidence_vi
+    assert evidence.startswith("Văn bản kiểm chứng số 1 ") and evidence.endswith("Văn bản kiểm chứng số 89")
+    assert all(f"số {i} " in evidence + " " for i in range(1, 90))
+
+
 def test_scanned_pdf_is_refused_saying_what_to_do():
     shapes = "".join(f"<rect x='10' y='{20 * i}' width='300' height='12' fill='#333'/>" for i in range(30))
     scan = pdf_from_html(f"<!doctype html><svg width='600' height='700'>{shapes}</svg>")

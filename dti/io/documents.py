@@ -194,6 +194,15 @@ def _unwrap(value: Any) -> Any:
     return "\n".join(out)
 
 
+def _closed_at_page_edges(page) -> dict:
+    """Table settings that close a table at the top and bottom of its column lines: a row cut by the page break
+    has no border there, and without one pdfplumber drops the cut row (its rest is joined back by the reader)."""
+    vertical = [e for e in page.edges if e.get("orientation") == "v"]
+    if not vertical:
+        return {}
+    return {"explicit_horizontal_lines": [min(e["top"] for e in vertical), max(e["bottom"] for e in vertical)]}
+
+
 def _pdf_tables(data: bytes) -> list[Table]:
     import pdfplumber  # only PDF appendices need it
     from pdfminer.pdfdocument import PDFPasswordIncorrect
@@ -222,7 +231,7 @@ def _pdf_tables(data: bytes) -> list[Table]:
         has_text = False
         for p, page in enumerate(pages, start=1):
             has_text = has_text or bool((page.extract_text() or "").strip())
-            for k, found in enumerate(page.extract_tables(), start=1):
+            for k, found in enumerate(page.extract_tables(_closed_at_page_edges(page)), start=1):
                 rows = [[_cell(_unwrap(c)) for c in row] for row in found]
                 part = f"page {p}" + (f", table {k}" if k > 1 else "")
                 tables.append(Table(part, rows, [f"{part}, row {i}" for i in range(1, len(rows) + 1)]))

@@ -254,3 +254,9 @@ def test_roman_group_headings_above_numbered_main_indices():
     assert [(g.code, g.name_vi) for g in fw.groups] == [("i", "Nhóm chỉ số nền tảng"), ("ii", "Nhóm chỉ số hoạt động")]
     assert [m.group for m in fw.main_indices] == ["i", "i", "ii", "ii", "ii", "ii"]
     check_department_framework(fw, "a.xlsx")
+
+
+@pytest.mark.parametrize("numbering", [["(1)", "(2)", "(3)", "(4)", "(5)", "(6)", "(7)"], [1, 2, 3, 4, 5, 6, 7]])
+def test_a_row_numbering_the_columns_under_the_header_is_skipped(numbering):
+    fw = framework_from_catalogue(xlsx_bytes([numbering, *table_rows()]), "a.xlsx", "so-nganh")
+    check_department_framework(fw, "a.xlsx")

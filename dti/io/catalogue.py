@@ -271,6 +271,17 @@ def _merge_continuation(previous: list[Any], row: list[Any]) -> list[Any]:
     return merged
 
 
+def _is_column_numbering(row: list[Any]) -> bool:
+    """A row numbering the columns, '(1) | (2) | (3) …' or '1 | 2 | 3 …', as appendices print under the header."""
+    cells = [str(int(v) if isinstance(v, float) and v.is_integer() else v).strip() for v in row
+             if v not in (None, "")]
+    numbers = [re.fullmatch(r"\(?(\d{1,2})\)?", c) for c in cells]
+    if len(cells) < 3 or not all(numbers):
+        return False
+    values = [int(m.group(1)) for m in numbers]
+    return values == list(range(values[0], values[0] + len(values)))
+
+
 def read_catalogue(data: bytes, filename: str) -> list[CatalogueRow]:
     """The heading, main-index and component rows with their place in the file; raises CatalogueError."""
     spreadsheet = Path(filename).suffix.lower() in (".xlsx", ".xlsm", ".csv")
@@ -285,6 +296,8 @@ def read_catalogue(data: bytes, filename: str) -> list[CatalogueRow]:
     # Join rows that a page break cut in two: no code and no points, first row of a page, after a kept row.
     joined: list[tuple[str, list[Any]]] = []
     for i, row in enumerate(rows):
+        if _is_column_numbering(row):
+            continue  # '(1) (2) (3) …' under the header (on every page of a document): not an indicator
         if i in breaks and joined and not _code(cell(row, "code")) and cell(row, "points") in (None, "") \
                 and any(v not in (None, "") for v in row):
             joined[-1] = (joined[-1][0], _merge_continuation(joined[-1][1], row))

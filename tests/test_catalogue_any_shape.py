@@ -260,3 +260,17 @@ def test_roman_group_headings_above_numbered_main_indices():
 def test_a_row_numbering_the_columns_under_the_header_is_skipped(numbering):
     fw = framework_from_catalogue(xlsx_bytes([numbering, *table_rows()]), "a.xlsx", "so-nganh")
     check_department_framework(fw, "a.xlsx")
+
+
+def test_general_information_fields_are_read_from_their_section():
+    info = [["A", "THÔNG TIN CHUNG", None, "", "", "", ""],
+            ["1", "Dân số (người)", None, "", "", "", ""],
+            ["2", "Số cơ quan, đơn vị trực thuộc (đơn vị)", None, "", "", "", ""],
+            ["3", "Người liên hệ (họ tên, chức vụ, điện thoại)", None, "", "", "", ""],
+            ["B", "CÁC CHỈ SỐ ĐÁNH GIÁ", None, "", "", "", ""]]
+    fw = framework_from_catalogue(xlsx_bytes(info + table_rows()), "a.xlsx", "so-nganh")
+    assert [(f.code, f.name_vi, f.kind, f.unit_vi, f.provenance) for f in fw.general_info] == [
+        ("dan-so", "Dân số", "number", "người", "from_file"),
+        ("so-co-quan-don-vi-truc", "Số cơ quan, đơn vị trực thuộc", "number", "đơn vị", "from_file"),
+        ("nguoi-lien-he-ho-ten-chuc-vu", "Người liên hệ (họ tên, chức vụ, điện thoại)", "text", "", "from_file")]
+    check_department_framework(fw, "a.xlsx")

@@ -68,6 +68,7 @@ ROMAN_CODE = re.compile(r"^[IVXLC]+$")
 LETTER_CODE = re.compile(r"^[A-Z]$")
 # 'I. NHẬN THỨC SỐ (100 điểm)', '1.2 Tên chỉ số': a code and a title in one (merged) cell.
 CODE_AND_TITLE = re.compile(r"^((?:\d+(?:\.\d+)*)|[IVXLC]+|[A-Z])[.):]?\s+(.+)$")
+INFO_HEADING = re.compile(r"^(?:thong tin chung|thong tin co ban|general information)\b")
 POINTS_IN_TITLE = re.compile(r"\s*[(\[]\s*(\d+(?:[.,]\d+)?)\s*(?:điểm|đ|points?)\s*[)\]]\s*$", re.IGNORECASE)
 
 
@@ -304,6 +305,7 @@ def read_catalogue(data: bytes, filename: str) -> list[CatalogueRow]:
             continue
         joined.append((labels[i], row))
 
+    in_info = False
     for where, row in joined:
         code = _code(cell(row, "code"))
         title = _text(cell(row, "title"))
@@ -315,6 +317,15 @@ def read_catalogue(data: bytes, filename: str) -> list[CatalogueRow]:
             if isinstance(points, str) and normalise(points) == normalise(code):
                 points = None  # the same merged cell repeats in the points column
             code, title = split.group(1), _text(split.group(2))  # a heading merged across the row
+        if INFO_HEADING.match(normalise(title)) and points is None:
+            in_info = True  # 'Thông tin chung': unscored fields until the next heading or scored row
+            continue
+        if in_info:
+            if points is None and not COMPONENT_CODE.match(code) and not ROMAN_CODE.match(code) \
+                    and not LETTER_CODE.match(code) and title:
+                out.append(CatalogueRow(where, code, title, "", None, "", "", "", "", kind="info"))
+                continue
+            in_info = False
         in_title = POINTS_IN_TITLE.search(title)
         if in_title and points is None:
             points, title = float(in_title.group(1).replace(",", ".")), title[:in_title.start()].strip()
@@ -643,7 +654,7 @@ def _mains_from_rows(rows: list[CatalogueRow], filename: str, problems: list[Pro
         current: _Main | None = None
         group = "main"
         for r in rows:
-            if r.kind == "total":
+            if r.kind in ("total", "info"):
                 continue
             if r.kind in ("roman", "letter") and not romans_are_mains:
                 group = normalise(r.code)
@@ -735,6 +746,7 @@ def framework_from_catalogue(data: bytes, filename: str, new_id: str, title_vi: 
         "expected_components": sum(len(m["components"]) for m in main_docs),
         "sources": [source],
         "official_appendix": official,
+        "general_info": _general_info([r for r in rows if r.kind == "info"], status),
         "groups": [g for g in groups if any(m["group"] == g["code"] for m in main_docs)],
         "pillars": [],
         "main_indices": main_docs,
@@ -743,6 +755,28 @@ def framework_from_catalogue(data: bytes, filename: str, new_id: str, title_vi: 
         return parse_framework(doc, filename)
     except FrameworkError as exc:
         raise CatalogueError(exc.problems) from None
+
+
+_NUMBER_FIELD = re.compile(r"^(?:so|dan so|tong so|ty le|dien tich|number|population)\b")
+_UNIT = re.compile(r"\s*\(([^()]{1,30})\)\s*$")
+
+
+def _general_info(rows: list[CatalogueRow], status: str) -> list[dict]:
+    """The unscored fields of 'Thông tin chung' (population, contact person …): a number when the title counts
+    something ('Số …', 'Dân số', 'Tỷ lệ …'), else a text; a unit in closing brackets ('Dân số (người)')."""
+    fields, used = [], set()
+    for r in rows:
+        number = bool(_NUMBER_FIELD.match(normalise(r.title)))
+        unit = _UNIT.search(r.title) if number else None
+        name = r.title[:unit.start()].strip() if unit else r.title
+        code = "-".join(normalise(name).split()[:6]) or f"info-{len(fields) + 1}"
+        while code in used:
+            code += "-2"
+        used.add(code)
+        fields.append({"code": code, "name_vi": name, "name_en": name, "kind": "number" if number else "text",
+                       "unit_vi": unit.group(1) if unit else "", "unit_en": unit.group(1) if unit else "",
+                       "provenance": "official" if status == "official" else "from_file"})
+    return fields
 
 
 def _leaves(m: _Main, filename: str, problems: list[Problem]) -> tuple[list[CatalogueRow], float]:

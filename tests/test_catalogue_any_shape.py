@@ -272,5 +272,5 @@ def test_general_information_fields_are_read_from_their_section():
     assert [(f.code, f.name_vi, f.kind, f.unit_vi, f.provenance) for f in fw.general_info] == [
         ("dan-so", "Dân số", "number", "người", "from_file"),
         ("so-co-quan-don-vi-truc", "Số cơ quan, đơn vị trực thuộc", "number", "đơn vị", "from_file"),
-        ("nguoi-lien-he-ho-ten-chuc-vu", "Người liên hệ (họ tên, chức vụ, điện thoại)", "text", "", "from_file")]
+        ("nguoi-lien-he-ho-ten-chuc", "Người liên hệ (họ tên, chức vụ, điện thoại)", "text", "", "from_file")]
     check_department_framework(fw, "a.xlsx")

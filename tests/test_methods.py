@@ -75,6 +75,8 @@ CASES = [
      [1, 0.5, 0], "half", 5),
     ("levels '='", "Trưởng ban là Bí thư/Chủ tịch = Điểm tối đa; là Phó Bí thư/Phó Chủ tịch = 1/2 Điểm tối đa; chưa "
      "có BCĐ = 0", 10, "levels", [1, 0.5, 0], "half", 5),
+    ("levels after an introduction", "Đánh giá theo mức độ hoàn thành: Tốt: 10; Khá: 7; Trung bình: 5; Yếu: 0", 10,
+     "levels", [1, 0.7, 0.5, 0], "Khá", 7),
     # --- stepped counts -------------------------------------------------------------------------------------
     ("verbatim B1.1 stepped", V_B_1_1, 20, "stepped", {1: 0.25, 2: 0.5, 3: 0.75, 4: 1}, 3, 15),
     ("stepped with điểm", "4 lần/năm: 20 điểm; 3 lần: 15 điểm; 2 lần: 10 điểm; 1 lần: 5 điểm; còn lại: 0 điểm", 20,
@@ -205,6 +207,11 @@ def test_ratio_labels_are_the_definitions_of_a_and_b():
 def test_per_unit_keeps_the_unit_of_the_text():
     rule = read_method("Mỗi văn bản được ban hành: 2 điểm, tối đa 10 điểm", 10).rule
     assert rule["unit_vi"] == "văn bản được ban hành"
+
+
+def test_an_introduction_is_not_part_of_the_first_label():
+    levels = read_method("Đánh giá theo mức độ hoàn thành: Tốt: 10; Khá: 7; Trung bình: 5; Yếu: 0", 10).rule["levels"]
+    assert [lv["label_vi"] for lv in levels] == ["Tốt", "Khá", "Trung bình", "Yếu"]
 
 
 def test_levels_keep_the_labels_of_the_appendix():

@@ -156,7 +156,8 @@ def _clause(raw: str, max_points: float) -> Clause | None:
     for m in reversed(list(re.finditer(r"[:=]", folded))):
         share = value_share(folded[m.end():], max_points)
         if share is not None:
-            label = raw[:m.start()].strip(" -:=")
+            # 'Đánh giá theo mức độ: Tốt: 10': the introduction before the label is not part of it
+            label = re.split(r"[:=]", raw[:m.start()])[-1].strip(" -:=")
             if label:
                 return Clause(label, _fold(label), share)
     # 'Có văn bản được 10 điểm', 'dưới 70% thì 0 điểm', 'có 5 điểm': the value after a verb, or bare, no colon

@@ -34,7 +34,6 @@ from dti.framework.validation import FrameworkError, Problem, parse_framework
 from dti.io.documents import DocumentError, Table, read_tables
 from dti.io.methods import MethodReading, read_method
 
-MAX_CATALOGUE_BYTES = 5 * 1024 * 1024
 HEADER_SEARCH_ROWS = 20
 SCHEMA_LINE = "# yaml-language-server: $schema=../schema/framework.schema.json\n"
 

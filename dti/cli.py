@@ -32,6 +32,8 @@ def describe_json(fw: Framework) -> dict:
         "status": fw.status,
         "complete": fw.complete,
         "total_points": fw.total_points,
+        "official_appendix": fw.official_appendix,
+        "sources": fw.sources,
         "pillars": [{"code": p.code, "name_vi": p.name_vi, "name_en": p.name_en, "main_indices": p.main_indices,
                      "max_points": p.max_points} for p in fw.pillars],
         "main_indices": [{
@@ -43,6 +45,8 @@ def describe_json(fw: Framework) -> dict:
                 "provenance_detail": c.provenance.model_dump(mode="json"),
                 "measured_by": c.measured_by,
                 "scoring_vi": c.scoring_vi,
+                "scoring_review_vi": c.scoring_review_vi,
+                "scoring_review_en": c.scoring_review_en,
                 "rule": c.rule.model_dump(mode="json"),
             } for c in m.components],
         } for m in fw.main_indices],
@@ -160,7 +164,7 @@ CLI_ACTOR = Actor("cli", "coordinator", display_name="command line")
 
 
 def _cmd_import_catalogue(args) -> int:
-    from dti.io.catalogue import import_catalogue  # openpyxl only when importing
+    from dti.io.catalogue import framework_from_catalogue, import_catalogue  # openpyxl only when importing
     from dti.io.editions import EditionExists, save_edition
 
     source = Path(args.file)
@@ -169,8 +173,16 @@ def _cmd_import_catalogue(args) -> int:
         print(f"{out}: already exists; choose another file name or add --force to replace it", file=sys.stderr)
         return 1
     data = limits.read_file(source, limits.MAX_UPLOAD_BYTES)  # a regular file within the limit
-    base = registry.load(args.edition)
-    fw = import_catalogue(data, source.name, base, new_id=args.id or out.stem)
+    new_id = args.id or out.stem
+    if args.edition:
+        base = registry.load(args.edition)
+        fw = import_catalogue(data, source.name, base, new_id=new_id, official=args.official or "")
+        if args.title_vi or args.title_en:
+            fw = fw.model_copy(update={k: v for k, v in (("title_vi", args.title_vi), ("title_en", args.title_en))
+                                       if v})
+    else:
+        fw = framework_from_catalogue(data, source.name, new_id, title_vi=args.title_vi or "",
+                                      title_en=args.title_en or "", official=args.official or "", year=args.year)
     try:
         save_edition(fw, CLI_ACTOR, path=out, overwrite=args.force)
     except (EditionExists, ValueError) as exc:  # EditionRefused is a ValueError
@@ -179,9 +191,13 @@ def _cmd_import_catalogue(args) -> int:
     except OSError as exc:
         print(f"{out}: cannot be written ({exc.strerror}); check the folder", file=sys.stderr)
         return 1
-    rules = sum(c.provenance.rule != "official" for c in fw.components)
+    review = [c for c in fw.components if c.scoring_review_en]
     print(f"{out}: written, {fw.id}: {len(fw.main_indices)} main indices, {len(fw.components)} components, "
-          f"{fw.total_points:g} points; {rules} rules kept from {base.id} as provisional (scoring text not read)")
+          f"{fw.total_points:g} points; {len(fw.components) - len(review)} scoring methods read into rules, "
+          f"{len(review)} to review")
+    for c in review:
+        print(f"  component {c.code}: scoring method to review ({c.scoring_review_en}); until then its points are "
+              "entered directly")
     return 0
 
 
@@ -205,9 +221,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_cmd_score)
 
-    p = sub.add_parser("import-catalogue", help="turn the official Appendix 1 table (.xlsx/.csv) into an edition YAML")
-    p.add_argument("file", help="the catalogue, .xlsx or .csv")
-    p.add_argument("--edition", default=registry.DEFAULT_EDITION, help="edition whose structure it must match")
+    p = sub.add_parser("import-catalogue", help="turn an appendix table (.xlsx/.csv/.docx/.pdf) into a framework YAML")
+    p.add_argument("file", help="the appendix: .xlsx, .csv, .docx or a PDF with text")
+    p.add_argument("--edition", help="edition whose official structure it must match; without it, the structure "
+                   "comes from the file and a new framework is written")
+    p.add_argument("--title-vi", help="title of the new framework (default: the file's name)")
+    p.add_argument("--title-en", help="English title (default: the Vietnamese one)")
+    p.add_argument("--official", metavar="DECISION", help="state that the file is the official appendix of this "
+                   "Decision, e.g. '405/QĐ-BKHCN': titles and points are then recorded as official")
+    p.add_argument("--year", type=int, help="year of the framework (default: this year)")
     p.add_argument("-o", "--output", required=True, help="YAML to write, e.g. config/frameworks/my-edition.yaml")
     p.add_argument("--id", help="id of the new edition (default: the output file's name)")
     p.add_argument("--force", action="store_true", help="replace the output file if it exists")

@@ -27,9 +27,10 @@ if stale := state.get_unreadable():  # answers the edition's changed rules no lo
     codes = sorted(stale, key=lambda c: [int(x) for x in c.split(".") if x.isdigit()])
     st.warning(t("security.unreadable_summary", lang, n=len(stale), codes=", ".join(codes)))
 
-st.subheader(t("overview.pillars", lang))
-for col, pillar in zip(st.columns(len(fw.pillars)), fw.pillars):
-    col.metric(widgets.plain(pillar.name(lang)), fmt_number(result.pillars[pillar.code].value, lang))
+if fw.pillars:  # a province's own index may have none
+    st.subheader(t("overview.pillars", lang))
+    for col, pillar in zip(st.columns(len(fw.pillars)), fw.pillars):
+        col.metric(widgets.plain(pillar.name(lang)), fmt_number(result.pillars[pillar.code].value, lang))
 
 st.subheader(t("overview.weakest", lang))
 with st.container(key="o_lowest"):
@@ -37,10 +38,10 @@ with st.container(key="o_lowest"):
         st.markdown(t("overview.nothing_answered", lang))
     else:
         st.markdown(widgets.lowest_sentence(fw, result, lang, count=3))
-        weakest_pillar = result.lowest_pillars[0]
-        pillar_name = widgets.plain(fw.pillar_by_code[weakest_pillar].name(lang))
-        st.markdown(t("common.lowest_pillar", lang, items=f"**{pillar_name}** "
-                      f"{fmt_number(result.pillars[weakest_pillar].value, lang)}"))
+        for weakest_pillar in result.lowest_pillars[:1]:  # none when the index has no pillars
+            pillar_name = widgets.plain(fw.pillar_by_code[weakest_pillar].name(lang))
+            st.markdown(t("common.lowest_pillar", lang, items=f"**{pillar_name}** "
+                          f"{fmt_number(result.pillars[weakest_pillar].value, lang)}"))
 if fw.provisional_components:
     st.caption("⚠ " + t("overview.provisional", lang, n=len(fw.provisional_components), total=len(fw.components)))
 

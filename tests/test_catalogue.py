@@ -6,6 +6,7 @@ The catalogues are built here with openpyxl: made-up titles, but the official co
 
 from __future__ import annotations
 
+import hashlib
 import io
 import subprocess
 import sys
@@ -90,8 +91,9 @@ def first_row_of(code: str, rows: list[list]) -> int:
 # --- the good catalogue ---------------------------------------------------------------------------
 
 def test_good_catalogue_becomes_an_official_edition_that_loads_and_scores(base, tmp_path):
-    fw = import_catalogue(good_catalogue_xlsx(), "appendix.xlsx", base, new_id="dti-2022-official")
-    assert fw.id == "dti-2022-official" and fw.complete
+    fw = import_catalogue(good_catalogue_xlsx(), "appendix.xlsx", base, new_id="dti-2022-official",
+                          official="922/QĐ-BTTTT")
+    assert fw.id == "dti-2022-official" and fw.complete and fw.official_appendix == "922/QĐ-BTTTT"
     assert len(fw.components) == 98 and fw.total_points == 1000
     assert [m.max_points for m in fw.main_indices] == [100, 100, 100, 100, 100, 0, 200, 150, 150]
     assert {c.provenance.title for c in fw.components} == {"official"}
@@ -101,11 +103,14 @@ def test_good_catalogue_becomes_an_official_edition_that_loads_and_scores(base, 
     assert c24.name_vi == "Chỉ số thử nghiệm 2.4" and c24.evidence_vi == "Văn bản 2.4"
     assert c24.verifier_vi == "Bộ KH&CN" and c24.data_source_vi == "Sở KH&CN"
     assert c24.scoring_vi.startswith("Tỷ lệ a/b nhân")  # the official method is kept for users to read
-    # yes/no text became the rule, officially; unreadable text kept the 2022 rule, marked provisional
+    # yes/no text became the rule, officially; an unreadable text is a points box sent to review with the
+    # reason, not the 2022 placeholder scale
     c21 = fw.component_by_code["2.1"]
-    assert c21.rule.type == "yes_no" and c21.provenance.rule == "official"
-    assert c24.rule == base.component_by_code["2.4"].rule and c24.provenance.rule == "provisional"
-    assert "rule is kept (provisional)" in c24.provenance.source
+    assert c21.rule.type == "yes_no" and c21.provenance.rule == "official" and not c21.scoring_review_en
+    assert base.component_by_code["2.4"].provenance.rule == "provisional"
+    assert c24.rule.type == "direct" and c24.provenance.rule == "provisional"
+    assert "not one of the known idioms" in c24.scoring_review_en and c24.scoring_review_vi
+    assert "sha256 " in c24.provenance.source and "922/QĐ-BTTTT" in c24.provenance.source
     c12 = fw.component_by_code["1.2"]
     assert c12.rule.type == "stepped" and c12.provenance.rule == "official"
     assert fw.component_by_code["6.1"].rule.type == "not_scored"
@@ -120,6 +125,17 @@ def test_good_catalogue_becomes_an_official_edition_that_loads_and_scores(base, 
     some = score(loaded, {"1.1": Response("1.1", value="có"), "1.2": Response("1.2", value=3)})
     assert some.points == pytest.approx(loaded.component_by_code["1.1"].max_points
                                         + loaded.component_by_code["1.2"].max_points / 2)
+
+
+def test_a_file_not_stated_official_is_from_file(base):
+    data = good_catalogue_xlsx()
+    fw = import_catalogue(data, "appendix.xlsx", base, new_id="dti-2022-loaded")
+    assert {c.provenance.title for c in fw.components} == {"from_file"}
+    assert {c.provenance.points for c in fw.components} == {"from_file"}
+    assert {m.provenance.title for m in fw.main_indices} == {"from_file"}
+    assert fw.official_appendix == "" and not any(c.provenance.is_official for c in fw.components)
+    digest = hashlib.sha256(data).hexdigest()
+    assert fw.sources[0] == f"appendix.xlsx (sha256 {digest})"
 
 
 def test_english_headers_in_csv_and_tolerant_header_spelling(base):
@@ -146,8 +162,9 @@ def test_scoring_text_patterns(text, points, expected):
 
 def test_stepped_text_becomes_steps_that_score():
     rule = rule_from_text("Tổ chức 4 lần/năm: 20 điểm; 3 lần: 15 điểm; 2 lần: 10 điểm; 1 lần: 5 điểm", 20)
-    assert rule == {"type": "stepped", "steps": [{"min": 1, "share": 0.25}, {"min": 2, "share": 0.5},
-                                                 {"min": 3, "share": 0.75}, {"min": 4, "share": 1.0}]}
+    assert rule["type"] == "stepped" and rule["unit_vi"] == "lần"
+    assert rule["steps"] == [{"min": 1, "share": 0.25}, {"min": 2, "share": 0.5}, {"min": 3, "share": 0.75},
+                             {"min": 4, "share": 1.0}]
 
 
 def test_normalise_headers():
@@ -240,13 +257,15 @@ def test_not_a_spreadsheet(base):
     assert messages(b"PK\x03\x04 not really a zip", "appendix.xlsx", base) == [
         "appendix.xlsx: is not an Excel workbook; save the Appendix 1 table as .xlsx or .csv"]
     assert messages(b"%PDF-1.7", "appendix.pdf", base) == [
-        "appendix.pdf: has the extension '.pdf'; the catalogue must be a spreadsheet: save the Appendix 1 table as "
-        ".xlsx or .csv"]
+        "appendix.pdf: is not a readable PDF; open it and save or print it again as PDF, or load the Word or Excel "
+        "copy of the appendix"]
+    assert messages(b"name,points", "appendix.txt", base) == [
+        "appendix.txt: has the extension '.txt'; load the appendix as .xlsx, .csv, .docx or a PDF with text"]
 
 
 def test_huge_file_refused_before_reading(base):
     found = messages(b"x" * (5 * 1024 * 1024 + 1), "appendix.csv", base)
-    assert found == ["appendix.csv: is 5.2 MB, over the 5 MB limit for a catalogue; keep only the Appendix 1 table"]
+    assert found == ["appendix.csv: is 5.2 MB, over the 5 MB limit; remove what is not needed or split the file"]
 
 
 # --- the command line -----------------------------------------------------------------------------
@@ -277,3 +296,13 @@ def test_cli_import_writes_nothing_on_error(tmp_path):
     assert done.returncode == 1
     assert "appendix.xlsx, row" in done.stderr and "component 2.4: max points 'mười' is not a number" in done.stderr
     assert "Traceback" not in done.stderr and not out.exists()
+
+
+def test_problems_read_in_vietnamese_for_the_ui(base):
+    rows = catalogue_rows()
+    rows[first_row_of("2.4", rows) - 4][2] = 19
+    with pytest.raises(CatalogueError) as exc:
+        import_catalogue(xlsx_bytes(rows), "appendix.xlsx", base)
+    assert [p.text("vi") for p in exc.value.problems] == [
+        f"appendix.xlsx, dòng {first_row_of('2', rows)}, chỉ số chính 2: điểm các chỉ số thành phần cộng lại 110 "
+        "nhưng chỉ số chính 2 được 100 điểm; hãy sửa điểm cho khớp 100"]

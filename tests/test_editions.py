@@ -140,7 +140,7 @@ def test_compare_ignores_case_and_diacritics_in_titles(fw2022):
 
 def test_carry_answers_that_still_read_under_the_new_rules(fw2022, official2022):
     answers = {
-        "1.3": Response("1.3", value="có", evidence="QĐ số 1"),  # yes/no in both
+        "1.3": Response("1.3", points=5, evidence="QĐ số 1"),  # its catalogue text is unread: a points box
         "1.1": Response("1.1", value="top_leader"),  # a level in 2022, yes/no in the catalogue
         "2.4": Response("2.4", points=9),  # within the new maximum
         "1.5": Response("1.5", value=""),  # blank: nothing to carry
@@ -151,7 +151,8 @@ def test_carry_answers_that_still_read_under_the_new_rules(fw2022, official2022)
         ("1.1", "the answer does not fit the rule of dti-2022-official: 'top_leader' is not yes or no; "
                 "write có/không (yes/no)")]
     after = score(official2022, carried)
-    assert after.components["1.3"].points == official2022.component_by_code["1.3"].max_points
+    assert official2022.component_by_code["1.3"].rule.type == "direct"
+    assert after.components["1.3"].points == 5
 
 
 def test_carry_refuses_points_over_the_new_maximum_and_unknown_codes(fw2022, official2022, fw2025):

@@ -68,7 +68,7 @@ def test_upload_preview_and_save_round_trip(editions_dir):
     assert any("Đã lưu dti-2022-province-official.yaml" in s for s in texts(at.success))
     fw = load_framework_file(saved)
     assert fw.complete and len(fw.components) == 98
-    assert any("(Phụ lục 1 chính thức) (2022)" in o for o in at.selectbox(key="ed_a").options)
+    assert any("(Phụ lục nạp từ tệp) (2022)" in o for o in at.selectbox(key="ed_a").options)
 
     # Saving again never overwrites silently: the button waits for the explicit confirmation.
     before = saved.read_text(encoding="utf-8")

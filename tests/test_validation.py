@@ -92,11 +92,11 @@ FIELD_BREAKS = [
     # enum
     ("enum", lambda d: comp(d, "1.1")["provenance"].update(title="verified"),
      "main index 1 → component 1.1 → provenance → title: 'verified' is not allowed; use one of 'official', "
-     "'derived' or 'provisional'"),
+     "'from_file', 'derived' or 'provisional'"),
     # string_pattern_mismatch, one per pattern
     ("component code form", lambda d: comp(d, "2.4").update(code="2-4"),
      "main index 2 → component 2-4 → code: '2-4' has the wrong form; write main index and component number, "
-     "e.g. '2.4'"),
+     "e.g. '2.4' (or '2.4.1' for a deeper level)"),
     ("main code form", lambda d: main(d, "2").update(code="II"),
      "main index II → code: 'II' has the wrong form; write a number in quotes, e.g. '2'"),
     ("id form", lambda d: d.update(id="DTI 2022"),

@@ -37,16 +37,19 @@ class ProvenanceStatus(StrEnum):
     """How far a title, point value or rule can be trusted.
 
     official: from the legal text or a source that reproduces it;
+    from_file: read from a file the user loaded (an appendix, a tracker) that nobody stated is the legal text;
     derived: inferred from a related official document, not verified;
     provisional: a placeholder of this project, to be replaced by the official catalogue.
     """
 
     official = "official"
+    from_file = "from_file"
     derived = "derived"
     provisional = "provisional"
 
 
-_TRUST_ORDER = {ProvenanceStatus.official: 2, ProvenanceStatus.derived: 1, ProvenanceStatus.provisional: 0}
+_TRUST_ORDER = {ProvenanceStatus.official: 3, ProvenanceStatus.from_file: 2, ProvenanceStatus.derived: 1,
+                ProvenanceStatus.provisional: 0}
 
 
 class Provenance(Strict):
@@ -150,7 +153,8 @@ RULE_TYPES = ("levels", "ratio", "stepped", "parts", "yes_no", "direct", "not_sc
 
 
 class Component(Strict):
-    code: str = Field(pattern=r"^\d+\.\d+$", description="'main.component', e.g. '2.4'.")
+    code: str = Field(pattern=r"^\d+(?:\.\d+)+$", description="'main.component', e.g. '2.4', or deeper ('2.4.1') "
+                      "when the catalogue has more levels: the deepest level is scored.")
     name_vi: str = Field(min_length=1)
     name_en: str = Field(min_length=1)
     max_points: NonNegativeFloat
@@ -164,6 +168,9 @@ class Component(Strict):
     scoring_vi: str = Field(default="", description="The official scoring method as written in the catalogue "
                             "(cách xác định và tính điểm), shown to users beside the rule that applies it.")
     scoring_en: str = ""
+    scoring_review_vi: str = Field(default="", description="Why the scoring method was not read into a rule with "
+                                   "confidence; the coordinator reviews the rule. Empty when it was read.")
+    scoring_review_en: str = ""
     measured_by: Literal["province", "ministry"] = "province"
     provenance: Provenance = Provenance()
 
@@ -253,8 +260,12 @@ class Framework(Strict):
         default=None, ge=0, description="Official number of components of the whole edition, when known."
     )
     sources: list[str] = Field(default_factory=list)
+    official_appendix: str = Field(
+        default="", description="The Decision whose official appendix the user stated the loaded file is, e.g. "
+        "'405/QĐ-BKHCN'. Empty when the file was not stated to be official.")
     groups: list[Group] = Field(min_length=1)
-    pillars: list[Pillar] = Field(min_length=1)
+    pillars: list[Pillar] = Field(default_factory=list, description="Optional: a province's own index may have "
+                                  "no pillars.")
     main_indices: list[MainIndex] = Field(min_length=1)
     general_info: list[GeneralInfoField] = Field(default_factory=list)
 

@@ -121,7 +121,7 @@ def _fix_for(err: dict) -> str:
 
 # The fix for a code written in the wrong form, by the pattern of its field in dti.framework.model.
 PATTERN_EXAMPLES = {
-    r"^\d+\.\d+$": "main index and component number, e.g. '2.4'",
+    r"^\d+(?:\.\d+)+$": "main index and component number, e.g. '2.4' (or '2.4.1' for a deeper level)",
     r"^\d+$": "a number in quotes, e.g. '2'",
     r"^[a-z0-9][a-z0-9-]*$": "lowercase letters, digits and dashes, e.g. 'dti-2025-province'",
 }

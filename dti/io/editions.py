@@ -137,7 +137,9 @@ def carry_responses(responses: Mapping[str, Response], from_fw: Framework,
             dropped.append(NotCarried(code, f"is not a component of {to_fw.id}; enter the answer under its new code"))
             continue
         old = from_fw.component_by_code.get(code)
-        if old is not None and old.provenance.title == "official" and new.provenance.title == "official" \
+        # Titles read from a catalogue (official or a loaded file) name the indicator; placeholders do not.
+        if old is not None and old.provenance.title in ("official", "from_file") \
+                and new.provenance.title in ("official", "from_file") \
                 and normalise(old.name_vi) != normalise(new.name_vi):
             dropped.append(NotCarried(code, f"has another title in {to_fw.id} ('{new.name_vi}' instead of "
                                       f"'{old.name_vi}'); answer it again"))

@@ -98,9 +98,16 @@ def _cmd_describe(args) -> int:
               f"{_points(m.max_points)} points{scored}")
     if not fw.complete:
         print(f"  Chưa đủ để tính điểm / cannot be scored yet: {fw.missing_vi} / {fw.missing_en}")
-    provisional = len(fw.provisional_components)
+    provisional = sum(c.provenance.status in ("provisional", "derived") for c in fw.components)
+    from_file = sum(c.provenance.status == "from_file" for c in fw.components)
     if provisional:
         print(f"  {provisional} of {len(fw.components)} components carry a provisional title, point value or rule")
+    if from_file:
+        print(f"  {from_file} of {len(fw.components)} components are read from a file not stated to be the official "
+              "appendix")
+    review = sum(bool(c.scoring_review_en) for c in fw.components)
+    if review:
+        print(f"  {review} scoring methods wait for review: their points are entered directly")
     return 0
 
 
@@ -112,7 +119,7 @@ def _table(result: Result, fw: Framework) -> str:
     lines = [f"{fw.title_vi}", f"DTI {result.dti:.4f} ({result.points:.2f}/{result.max_points:g} points), "
              f"answered {result.answered}/{result.total}"
              + ("" if result.is_complete else " - conservative estimate: unanswered components count as 0")]
-    lines.append("Pillars:")
+    lines.append("Pillars:" if result.pillars else "Pillars: none in this framework")
     for code, a in result.pillars.items():
         lines.append(f"  {code:<4}{fw.pillar_by_code[code].name_vi:<28}{a.value:.4f}  {a.points:8.2f}/{a.max_points:g}")
     lines.append("Main indices:")

@@ -178,6 +178,9 @@ def test_cli_writes_a_new_framework_that_describe_and_score_accept(tmp_path):
     doc = yaml.safe_load(out.read_text(encoding="utf-8"))
     assert doc["id"] == "so-nganh-2025" and doc["title_vi"] == "Bộ chỉ số sở, ngành 2025"
 
+    text = run_cli("describe", str(out)).stdout
+    assert "10 of 11 components are read from a file not stated to be the official appendix" in text
+    assert "1 scoring methods wait for review" in text and "provisional" in text  # 6.2's rule is provisional
     described = run_cli("describe", str(out), "--json")
     assert described.returncode == 0, described.stderr
     info = json.loads(described.stdout)

@@ -5,7 +5,11 @@ from __future__ import annotations
 
 from urllib.parse import quote, urlparse
 
+import pytest
+
 from tests.browser.conftest import wait_for_app
+
+pytestmark = pytest.mark.browser
 
 HOSTILE = "![t](http://x/y.png) [Verify](http://e) :-1: <img src=x>"
 

@@ -331,3 +331,28 @@ def test_copying_into_a_period_someone_just_saved_into_overwrites_nothing(db):
     assert_clean(page)
     assert any("Quý 4/2026 vừa có câu trả lời của người khác" in e.value for e in page.error)
     assert db.stored(q4)["1.1"].value == "top_leader"
+
+
+def test_a_conflict_on_parts_names_the_parts_and_restores_the_checkboxes(tmp_path, monkeypatch):
+    from tests.apptest_support import all_rules_dir
+
+    folder = all_rules_dir(tmp_path)
+    monkeypatch.setenv("DTI_FRAMEWORKS_DIR", str(folder))
+    at = _open("assessment")
+    at.session_state["a_tab"] = "2. Chỉ số hai"
+    at.run()
+    form_widget(at.checkbox, "2.1", "part_attend").check().run()
+    store = Store.open(f"sqlite:///{tmp_path / 'dti.sqlite'}", frameworks=lambda _id: registry.load(
+        folder / "all-rules.yaml"))
+    try:
+        pid = store.assessments()[0].id
+        store.save_response(Actor("bob", "coordinator"), pid, "2.1", 1, value="chair")
+        form_widget(at.checkbox, "2.1", "part_chair").check().run()
+        message = " ".join(e.value for e in at.error)
+        assert "«Chủ trì»" in message and "«Tham dự; Chủ trì»" in message and "chair" not in message
+        assert form_widget(at.checkbox, "2.1", "part_chair").value is True
+        assert form_widget(at.checkbox, "2.1", "part_attend").value is False
+        assert form_widget(at.checkbox, "2.1", "part_attend").proto.set_value
+        assert store.stored(pid)["2.1"].value == "chair"
+    finally:
+        store.close()

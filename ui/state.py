@@ -433,6 +433,13 @@ def _shown(fw: Framework, code: str, value, lang: str) -> str:
         for level in comp.rule.levels:
             if level.key == value:
                 return name(level, lang)
+    if comp is not None and comp.rule.type == "parts" and isinstance(value, str):  # "attend;chair=0.5"
+        parts = {p.key: name(p, lang) for p in comp.rule.parts}
+        shown = []
+        for item in value.split(";"):
+            key, _, share = item.strip().partition("=")
+            shown.append(parts.get(key.strip(), key.strip()) + (f" ({share.strip()})" if share else ""))
+        return "; ".join(shown)
     return str(value)
 
 

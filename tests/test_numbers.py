@@ -116,12 +116,3 @@ def test_every_chart_uses_the_languages_separators(fw2022, lang, separators):
     assert [f.layout.separators for f in figures] == [separators] * len(figures)
     # The scenario chart's hover keeps a d3 number format, which Plotly writes with those separators.
     assert all("%{y:.4f}" in bar.hovertemplate for bar in figures[-2].data)
-
-
-def test_the_report_chart_uses_the_languages_separators(fw2022):
-    from dti.decide import demo, report
-    from dti.scoring.engine import score
-
-    responses = demo.demo_responses(fw2022)
-    figure = report._figure_html(report.ReportData(fw2022, responses, score(fw2022, responses), lang="vi"))
-    assert '"separators":",."' in figure.replace(" ", "")

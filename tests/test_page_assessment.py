@@ -104,8 +104,8 @@ def stored(code: str) -> Response | None:
     from dti.storage.repo import Store
 
     store = Store.open(os.environ["DTI_DATABASE_URL"])
-    assessment = store.latest_assessment("all-rules")
-    return store.responses(assessment.id).get(code)
+    assessment = store.latest_assessment("all-rules")  # None while nothing was ever saved
+    return store.responses(assessment.id).get(code) if assessment else None
 
 
 def all_rules_page(tmp_path, monkeypatch, lang: str):

@@ -91,6 +91,8 @@ def _unknown_address(pages: list[st.Page]) -> str | None:
     A nested address (``a/b``) cannot be a page's url_path: Streamlit's modal stays for those, and for the very
     first session after a server start (Streamlit serves it in its pages-folder mode before app.py has routed).
     """
+    if state.current_actor() is None:  # log-in first: an app page's address is unknown until then, not wrong
+        return None
     ctx = get_script_run_ctx()
     manager = getattr(ctx, "pages_manager", None)
     asked = (getattr(manager, "intended_page_name", None) or "").strip("/")

@@ -11,6 +11,7 @@ import html
 import io
 import re
 import textwrap
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -57,6 +58,8 @@ def _esc(text) -> str:
 CHART_SIZE_IN = (7.4, 2.35)  # 188 × 60 mm: the printable width of A4 with the page margins, drawn at 1:1
 CHART_FONT_PT = 7.5
 NOW_COLOUR, SCENARIO_COLOUR = "#1f77b4", "#2ca02c"
+# rc_context swaps matplotlib's process-wide settings: two sessions drawing at once would restore each other's.
+_RC_LOCK = threading.Lock()
 
 
 def main_index_svg(data: ReportData) -> str:
@@ -77,8 +80,9 @@ def main_index_svg(data: ReportData) -> str:
     if data.scenario is not None:
         series.append(("scenario", data.scenario.name, SCENARIO_COLOUR, data.scenario.result))
     width = 0.8 / len(series)
-    with matplotlib.rc_context({"svg.fonttype": "none", "font.family": ["DejaVu Sans"], "font.size": CHART_FONT_PT,
-                                "svg.hashsalt": "dti-report", "text.parse_math": False}):  # '$' in a name is text
+    settings = {"svg.fonttype": "none", "font.family": ["DejaVu Sans"], "font.size": CHART_FONT_PT,
+                "svg.hashsalt": "dti-report", "text.parse_math": False}  # text stays text; '$' in a name is not math
+    with _RC_LOCK, matplotlib.rc_context(settings):
         fig = Figure(figsize=CHART_SIZE_IN)
         ax = fig.add_subplot()
         for i, (kind, label, colour, result) in enumerate(series):

@@ -206,7 +206,7 @@ def number_field(label: str, value: float | None, *, key: str, lang: str, low: f
     try:
         return read_number(text, lang, low=low, high=high, integer=integer)
     except NumberError as exc:
-        box.error(t("numbers.refused", lang, problem=exc.message(lang)), icon=":material/error:")
+        box.error(t("numbers.refused", lang, problem=plain(exc.message(lang))), icon=":material/error:")
         return None
 
 
@@ -247,8 +247,9 @@ def read_number_cells(records: list[dict], *, lang: str, editable: Mapping[str, 
             try:
                 out[col] = read_number(None if text is None or pd.isna(text) else str(text), lang, low=low, high=high)
             except NumberError as exc:
-                problems.append(t("numbers.cell_refused", lang, row=number, what=record.get(row_label),
-                                  column=(labels or {}).get(col, col), problem=exc.message(lang)))
+                # The code and the typed text are outside text: escaped here, the message is shown as Markdown.
+                problems.append(t("numbers.cell_refused", lang, row=number, what=plain(record.get(row_label)),
+                                  column=(labels or {}).get(col, col), problem=plain(exc.message(lang))))
         parsed.append(out)
     return parsed, problems
 

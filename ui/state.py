@@ -292,19 +292,6 @@ def _forget_widget_values() -> None:
     memo().pop(SEEN_KEY, None)
 
 
-def carry_target_busy(target_id: str) -> str | None:
-    """Why nothing can be carried into ``target_id`` this period (it already holds answers), else None.
-
-    Asked by the page before offering the button, and again when carrying: no assessment is created by asking.
-    """
-    year, quarter = current_period()
-    target = store().assessment(target_id, year, quarter, create=False)
-    already = [code for code, r in store().stored(target.id).items() if r.is_answered] if target else []
-    if already:
-        return t("editions.carry_target_busy", ui_lang.current(), n=len(already), period=f"Q{quarter}/{year}")
-    return None
-
-
 def carry_to_edition(target_id: str, carried: Mapping[str, Response]) -> str | None:
     """Write answers carried from the current edition into ``target_id``'s assessment of the same period.
 
@@ -314,13 +301,26 @@ def carry_to_edition(target_id: str, carried: Mapping[str, Response]) -> str | N
     year, quarter = current_period()
     actor = current_actor() or Actor("?", "viewer")
     lang = ui_lang.current()
-    busy = carry_target_busy(target_id)
-    if busy:
-        return busy
     target = store().assessment(target_id, year, quarter)
+    already = [code for code, r in store().stored(target.id).items() if r.is_answered]
+    if already:
+        return t("editions.carry_target_busy", lang, n=len(already), period=f"Q{quarter}/{year}")
     try:
         store().import_responses(actor, target.id, carried, source=f"carried from {current_edition_id()}")
     except PermissionDenied as exc:
         return t("storage.denied", lang, code=exc.code)
     set_edition(target_id)
+    return None
+
+
+def carry_target_busy(target_id: str) -> str | None:
+    """Why nothing can be carried into ``target_id`` this period (it already holds answers), else None.
+
+    Asked by the Editions page before it offers the carry button; asking creates no assessment.
+    """
+    year, quarter = current_period()
+    target = store().assessment(target_id, year, quarter, create=False)
+    already = [code for code, r in store().stored(target.id).items() if r.is_answered] if target else []
+    if already:
+        return t("editions.carry_target_busy", ui_lang.current(), n=len(already), period=f"Q{quarter}/{year}")
     return None

@@ -167,7 +167,10 @@ else:
     if dropped:
         st.dataframe(pd.DataFrame([{t("editions.col_code", lang): d.code, t("editions.carry_reason", lang): d.reason}
                                    for d in dropped]), hide_index=True, key="ed_carry_dropped")
-    if st.button(t("editions.carry_go", lang), key="ed_carry_go", disabled=not carried):
+    busy = state.carry_target_busy(target_id)
+    if busy:
+        st.info(busy)
+    if st.button(t("editions.carry_go", lang), key="ed_carry_go", disabled=not carried or bool(busy)):
         refused = state.carry_to_edition(target_id, carried)
         if refused:
             st.error(refused)

@@ -543,3 +543,16 @@ def carry_to_edition(target_id: str, carried: Mapping[str, Response]) -> str | N
         return t("storage.denied", lang, code=exc.code)
     set_edition(target_id)
     return None
+
+
+def carry_target_busy(target_id: str) -> str | None:
+    """Why nothing can be carried into ``target_id`` this period (it already holds answers), else None.
+
+    Asked by the Editions page before it offers the carry button; asking creates no assessment.
+    """
+    year, quarter = current_period()
+    target = store().assessment(target_id, year, quarter, create=False)
+    already = [code for code, r in store().stored(target.id).items() if r.is_answered] if target else []
+    if already:
+        return t("editions.carry_target_busy", ui_lang.current(), n=len(already), period=f"Q{quarter}/{year}")
+    return None

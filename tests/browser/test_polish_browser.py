@@ -22,7 +22,8 @@ def test_unknown_address_shows_the_apps_own_vietnamese_page(app_server, page, sc
     wait_for_app(page)
     page.goto(f"{app_server}/khong-co-trang-nay")
     wait_for_app(page)
-    page.wait_for_function("() => document.body.innerText.includes('Không tìm thấy trang')", timeout=20_000)
+    page.wait_for_function("() => document.body.innerText.includes('Không tìm thấy trang')"
+                           " && document.body.innerText.includes('/khong-co-trang-nay')", timeout=20_000)
     text = visible_text(page)
     assert "Page not found" not in text and "You have requested page" not in text
     assert "khong-co-trang-nay" in text  # says which address was not found

@@ -20,7 +20,7 @@ from dti.framework.validation import FrameworkError
 from dti.i18n import fmt_points, t
 from dti.io.catalogue import framework_from_catalogue, import_catalogue, normalise
 from dti.io.review import EDITABLE_TYPES, review_rows
-from ui import assessment_form, forms, widgets
+from ui import assessment_form, forms
 
 EDITOR_KEY = "ed_review"
 PREVIEW_SCOPE = "preview"  # widget keys of the preview row, apart from any assessment's form keys

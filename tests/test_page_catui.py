@@ -67,7 +67,7 @@ def test_docx_appendix_is_read_as_a_new_framework_with_a_row_per_component(folde
     assert list(table["code"]) == LEAVES
     rows = table.set_index("code")
     assert rows.loc["1.1", "rule_type"] == "các mức" and "Bí thư" in rows.loc["1.1", "rule_text"]
-    assert rows.loc["1.3", "rule_type"] == "bậc theo số lần"
+    assert rows.loc["1.3", "rule_type"] == rows.loc["3.2", "rule_type"] == "bậc (số lần, ngưỡng %)"
     assert rows.loc["3.1", "rule_type"] == "có/không"
     # The original text is kept verbatim beside the rule; what was not read says why, in Vietnamese.
     assert rows.loc["6.2", "scoring_vi"] == "Do Hội đồng thẩm định xem xét, quyết định"

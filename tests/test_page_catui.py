@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from dti.framework import registry
 from dti.framework.validation import load_framework_file
 from dti.roles import Actor
-from tests.catalogue_fixtures import DEPARTMENT_ROWS, docx_bytes, table_rows
+from tests.catalogue_fixtures import DEPARTMENT_ROWS, docx_bytes, html_table, pdf_from_html, table_rows
 
 PAGE = str(registry.REPO_ROOT / "pages" / "editions.py")
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -34,13 +34,14 @@ def folder(tmp_path, monkeypatch):
     return frameworks
 
 
-def uploaded(actor: Actor | None = None, data: bytes | None = None, name: str = FILE, lang: str = "vi") -> AppTest:
+def uploaded(actor: Actor | None = None, data: bytes | None = None, name: str = FILE, lang: str = "vi",
+             mime: str = DOCX) -> AppTest:
     at = AppTest.from_file(PAGE, default_timeout=90)
     at.session_state["lang"] = lang
     if actor is not None:
         at.session_state["actor"] = actor
     at.run()
-    at.file_uploader(key="ed_upload").set_value((name, docx_bytes(table_rows()) if data is None else data, DOCX))
+    at.file_uploader(key="ed_upload").set_value((name, docx_bytes(table_rows()) if data is None else data, mime))
     at.run()
     assert not at.exception, at.exception
     return at
@@ -154,6 +155,21 @@ def test_a_document_without_a_table_is_refused_with_a_message(folder):
     assert "khong-co-bang.docx" in problem and "Traceback" not in problem
     assert not [d for d in at.dataframe if d.key == "ed_review"]
     assert sorted(p.name for p in folder.iterdir()) == ["dti-2022-province.yaml", "dti-2025-province.yaml"]
+
+
+def test_text_pdf_is_read_and_a_scanned_pdf_is_refused_saying_what_to_do(folder):
+    at = uploaded(data=pdf_from_html(html_table(table_rows())), name="phu-luc.pdf", mime="application/pdf")
+    assert any(f"phu-luc.pdf hợp lệ: 6 chỉ số chính, {len(LEAVES)} chỉ số thành phần, 100 điểm" in s
+               for s in texts(at.success))
+    assert list(review_table(at)["code"]) == LEAVES
+
+    shapes = "".join(f"<rect x='10' y='{20 * i}' width='300' height='12' fill='#333'/>" for i in range(30))
+    scan = pdf_from_html(f"<!doctype html><svg width='600' height='700'>{shapes}</svg>")
+    at = uploaded(data=scan, name="ban-quet.pdf", mime="application/pdf")
+    assert any("Không nạp được ban-quet.pdf" in e for e in texts(at.error))
+    assert any("ban-quet.pdf: không có lớp chữ: đây là bản quét (ảnh); hãy nạp bản Word hoặc Excel" in c
+               for c in texts(at.code))
+    assert not (folder / "ban-quet.yaml").exists() and not [b for b in at.button if b.key == "ed_save"]
 
 
 def test_english(folder):

@@ -98,3 +98,26 @@ def test_two_frameworks_each_in_its_own_periods(setup):
     assert {c: r.points for c, r in db.stored(dept.id).items()} == {"1.3": 15}
     assert set(db.stored(national.id)) == {"1.1"}
     assert db.assessment(DEPT, 2026, 2, create=False) is None  # answering 2022 created nothing for the other
+
+
+def test_a_scoring_text_from_the_file_is_shown_as_text(tmp_path, monkeypatch):
+    """Markdown, a link or a tag in the appendix's scoring text never renders in the form's help."""
+    from tests.catalogue_fixtures import DEPARTMENT_ROWS
+    from ui.widgets import plain
+
+    hostile = "Do Hội đồng xem xét [Bấm vào đây](http://evil.example) <img src=x> **đậm**"
+    rows = [(c, title, p, hostile if c == "6.2" else s) for c, title, p, s in DEPARTMENT_ROWS]
+    folder = tmp_path / "frameworks"
+    folder.mkdir()
+    fw = framework_from_catalogue(docx_bytes(table_rows(rows)), "phu-luc.docx", DEPT)
+    assert fw.component_by_code["6.2"].scoring_vi == hostile  # kept verbatim
+    save_edition(fw, Actor("coord", "coordinator"), folder)
+    monkeypatch.setenv("DTI_FRAMEWORKS_DIR", str(folder))
+    monkeypatch.setenv("DTI_DATABASE_URL", f"sqlite:///{tmp_path / 'dti.sqlite'}")
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["edition_id"] = DEPT
+    at.session_state["a_tab"] = "6. Hoạt động chính quyền số"
+    at.switch_page("pages/assessment.py").run()
+    assert_clean(at)
+    help_text = form_widget(at.text_input, "6.2", "value").help
+    assert plain(hostile) in help_text and hostile not in help_text

@@ -1,12 +1,12 @@
-"""Phiên bản bộ chỉ số / Framework editions: load the official Appendix 1 as a new edition, compare two editions,
-and see why an edition cannot be scored yet."""
+"""Phiên bản bộ chỉ số / Framework editions: load an appendix (.xlsx/.csv/.docx/.pdf) as a new framework or against
+a base edition, review the rules read from it, save it; compare two editions; see why an edition cannot be scored."""
 
 import pandas as pd
 import streamlit as st
 
 from dti.framework.validation import FrameworkError
 from dti.i18n import fmt_points, t
-from dti.io.catalogue import framework_to_yaml, import_catalogue
+from dti.io.catalogue import framework_to_yaml
 from dti.io.editions import (
     EditionExists,
     EditionRefused,
@@ -17,7 +17,9 @@ from dti.io.editions import (
     import_summary,
     save_edition,
 )
+from dti.io.review import apply_review
 from dti.roles import Actor, PermissionDenied, require_coordinator
+from ui import catalogue_review as review
 from ui import lang as ui_lang
 from ui import state, widgets
 
@@ -63,22 +65,31 @@ st.header(t("editions.import_title", lang))
 st.caption(t("editions.import_help", lang))
 if saved_message := st.session_state.pop("ed_saved", None):
     st.success(saved_message)
-base_id = st.selectbox(t("editions.base", lang), ids, format_func=label, key="ed_base")
-upload = st.file_uploader(t("editions.upload", lang), type=["xlsx", "csv"], key="ed_upload")
+base_id = st.selectbox(t("editions.base", lang), ["", *ids], key="ed_base",
+                       format_func=lambda i: label(i) if i else t("catui.new_framework", lang))
+upload = st.file_uploader(t("editions.upload", lang), type=["xlsx", "csv", "docx", "pdf"], key="ed_upload")
 if upload is not None:
-    new_id = st.text_input(t("editions.new_id", lang), value=f"{base_id}-official", key="ed_new_id").strip()
+    base = found[base_id] if base_id else None
+    cols = st.columns(2)
+    new_id = cols[0].text_input(t("editions.new_id", lang), key="ed_new_id",
+                                value=f"{base_id}-official" if base else review.default_id(upload.name)).strip()
+    title_vi = "" if base else cols[1].text_input(t("catui.title_vi", lang), key="ed_title",
+                                                  value=upload.name.rsplit(".", 1)[0]).strip()
+    stated = st.checkbox(t("catui.official", lang), key="ed_official", help=t("catui.official_help", lang))
+    decision = review.official_number(st.text_input(t("catui.decision", lang), key="ed_decision")) if stated else ""
+    if stated and not decision:
+        st.warning(t("catui.decision_missing", lang))
     try:
-        imported = import_catalogue(upload.getvalue(), upload.name, found[base_id], new_id=new_id)
+        imported = review.read_upload(upload.getvalue(), upload.name, base, new_id, title_vi, decision)
     except FrameworkError as exc:  # CatalogueError too: every problem with its row, nothing saved
         st.error(t("editions.import_failed", lang, file=widgets.plain(upload.name), n=len(exc.problems)))
-        st.code("\n".join(str(p) for p in exc.problems), language=None)
+        st.code("\n".join(review.problem_lines(exc, lang)), language=None)
     else:
         st.success(t("editions.import_ok", lang, file=widgets.plain(upload.name), mains=len(imported.main_indices),
                      components=len(imported.components), points=fmt_points(imported.total_points, lang)))
+        st.caption(t("catui.provenance_official", lang, decision=widgets.plain(decision)) if decision else
+                   t("catui.provenance_from_file", lang, file=widgets.plain(upload.name)))
         summary = import_summary(imported)
-        kept = sum(row["rules_provisional"] for row in summary)
-        if kept:
-            st.info(t("editions.rules_kept", lang, n=kept))
         st.dataframe(pd.DataFrame([{
             t("editions.col_code", lang): row["code"],
             t("editions.col_name", lang): row["name_en"] if lang == "en" else row["name_vi"],
@@ -87,29 +98,55 @@ if upload is not None:
             t("editions.col_rules_official", lang): row["rules_official"],
             t("editions.col_rules_provisional", lang): row["rules_provisional"],
         } for row in summary]), hide_index=True, key="ed_summary")
-        target = edition_path(imported)
-        overwrite = False
-        refusal = save_refusal(imported, target)
-        if refusal:  # a shipped edition, an id another file holds, or not the coordinator: no save offered
-            st.warning(refusal)
-        elif target.exists():
-            st.warning(t("editions.exists", lang, file=widgets.plain(target.name)))
-            overwrite = st.checkbox(t("editions.overwrite", lang), key="ed_overwrite")
-        cols = st.columns(2)
-        if cols[0].button(t("editions.save", lang), type="primary", key="ed_save",
-                          disabled=bool(refusal) or (target.exists() and not overwrite)):
-            try:
-                saved = save_edition(imported, state.current_actor() or Actor("?", "viewer"), overwrite=overwrite)
-            except (EditionExists, OSError, ValueError, PermissionDenied) as exc:
-                st.error(save_refusal(imported, target)
-                         or t("editions.save_failed", lang, error=widgets.plain(str(exc))))
-            else:
-                state.reload_editions()  # the cached list of editions must include the new file
-                st.session_state["ed_saved"] = t("editions.saved", lang, file=widgets.plain(saved.name),
-                                                 edition=widgets.plain(imported.title(lang)))
-                st.rerun()  # every list of editions on the page (and the sidebar) now shows the new one
-        cols[1].download_button(t("editions.download", lang), framework_to_yaml(imported),
-                                file_name=f"{imported.id}.yaml", mime="application/yaml", key="ed_download")
+
+        st.subheader(t("catui.review_title", lang))
+        st.caption(t("catui.review_help", lang))
+        pending = review.review_count(imported)
+        if pending:
+            st.info(t("catui.review_pending", lang, n=pending))
+        else:
+            st.caption(t("catui.review_none", lang))
+        edited_rows = review.review_editor(imported, lang)
+        try:
+            reviewed = apply_review(imported, edited_rows, upload.name)
+        except FrameworkError as exc:  # a row that cannot be read: named, nothing applied, nothing saved
+            reviewed = None
+            st.error(t("catui.review_failed", lang, n=len(exc.problems)))
+            st.code("\n".join(review.problem_lines(exc, lang)), language=None)
+        if reviewed is not None:
+            left = review.review_count(reviewed)
+            if left != pending:
+                st.caption(t("catui.reviewed_left", lang, n=left))
+            st.markdown(f"**{t('catui.preview_title', lang)}**")
+            codes = [c.code for c in reviewed.components]
+            shown = st.selectbox(t("catui.preview_pick", lang), codes, key="ed_preview_code",
+                                 format_func=lambda c: f"{c} {reviewed.component_by_code[c].name(lang)}")
+            review.form_row_preview(reviewed.component_by_code[shown], lang)
+
+            target = edition_path(reviewed)
+            overwrite = False
+            refusal = save_refusal(reviewed, target) or (t("catui.decision_missing", lang)
+                                                         if stated and not decision else "")
+            if refusal:  # a shipped edition, an id another file holds, or not the coordinator: no save offered
+                st.warning(refusal)
+            elif target.exists():
+                st.warning(t("editions.exists", lang, file=widgets.plain(target.name)))
+                overwrite = st.checkbox(t("editions.overwrite", lang), key="ed_overwrite")
+            cols = st.columns(2)
+            if cols[0].button(t("editions.save", lang), type="primary", key="ed_save",
+                              disabled=bool(refusal) or (target.exists() and not overwrite)):
+                try:
+                    saved = save_edition(reviewed, state.current_actor() or Actor("?", "viewer"), overwrite=overwrite)
+                except (EditionExists, OSError, ValueError, PermissionDenied) as exc:
+                    st.error(save_refusal(reviewed, target)
+                             or t("editions.save_failed", lang, error=widgets.plain(str(exc))))
+                else:
+                    state.reload_editions()  # the cached list of editions must include the new file
+                    st.session_state["ed_saved"] = t("editions.saved", lang, file=widgets.plain(saved.name),
+                                                     edition=widgets.plain(reviewed.title(lang)))
+                    st.rerun()  # every list of editions on the page (and the sidebar) now shows the new one
+            cols[1].download_button(t("editions.download", lang), framework_to_yaml(reviewed),
+                                    file_name=f"{reviewed.id}.yaml", mime="application/yaml", key="ed_download")
 
 # --- two editions side by side --------------------------------------------------------------------
 st.header(t("editions.compare_title", lang))

@@ -88,7 +88,9 @@ def test_bad_file_shows_row_messages_and_saves_nothing(editions_dir):
     at.run()
     assert not at.exception
     assert any("Không nạp được phu-luc-1.xlsx: 1 lỗi" in e for e in texts(at.error))
-    assert any("component 2.4: max points 'mười' is not a number" in c for c in texts(at.code))
+    # In the UI's language (Vietnamese first): the file, the row, the component and the fix.
+    assert any("dòng 19, chỉ số thành phần 2.4: điểm tối đa 'mười' không phải là số; hãy ghi một số" in c
+               for c in texts(at.code))
     assert not [b for b in at.button if b.key == "ed_save"] and sorted(p.name for p in editions_dir.iterdir()) == [
         "dti-2022-province.yaml", "dti-2025-province.yaml"]
 
@@ -98,7 +100,7 @@ def test_not_a_spreadsheet_is_refused_politely(editions_dir):
     at.file_uploader(key="ed_upload").set_value(("phu-luc-1.xlsx", b"%PDF-1.7 not a workbook", XLSX))
     at.run()
     assert not at.exception
-    assert any("phu-luc-1.xlsx: is not an Excel workbook" in c for c in texts(at.code))
+    assert any("phu-luc-1.xlsx: không phải tệp Excel" in c for c in texts(at.code))
 
 
 def test_side_by_side_pairs_renumbered_main_indices(editions_dir):

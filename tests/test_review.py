@@ -63,3 +63,23 @@ def test_a_row_that_cannot_be_read_changes_nothing(fw):
     assert "review: component 1.3: steps are 'count = share', e.g. '4 = 1; 3 = 0,75; 2 = 0,5'" in found
     assert "review: component 2.1: a ratio needs 'a = …; b = …'; write what a and b count" in found
     assert any("component 1.1 → rule: no level is worth the full points" in p for p in found)
+
+
+def test_a_row_that_cannot_be_read_is_explained_in_vietnamese_too(fw):
+    """The Editions page shows review problems in the UI's language: each has its Vietnamese text."""
+    rows = review_rows(fw)
+    row_of(rows, "1.3").update(rule_text="bốn lần là đủ")
+    row_of(rows, "2.1").update(rule_text="số cuộc họp")
+    row_of(rows, "1.2").update(rule_type="levels", rule_text="Đạt = một nửa")
+    row_of(rows, "3.1").update(rule_type="thang điểm")
+    with pytest.raises(FrameworkError) as exc:
+        apply_review(fw, rows, "phu-luc.xlsx")
+    found = {p.where: (p.text("vi"), p.text("en")) for p in exc.value.problems}
+    assert found["component 1.3"][0] == ("phu-luc.xlsx, chỉ số thành phần 1.3: 'bốn lần là đủ' không đúng dạng "
+                                         "'số lần = tỷ lệ'; hãy viết ví dụ '4 = 1; 3 = 0,75; 2 = 0,5'")
+    assert found["component 2.1"][0] == ("phu-luc.xlsx, chỉ số thành phần 2.1: quy tắc tỷ lệ cần 'a = …; b = …'; "
+                                         "hãy viết a và b đếm gì")
+    assert "'một nửa' trong 'Đạt = một nửa' không phải là tỷ lệ; hãy ghi một số từ 0 đến 1" in found["component 1.2"][0]
+    assert "loại quy tắc 'thang điểm' không có; hãy chọn một trong" in found["component 3.1"][0]
+    assert found["component 2.1"][1] == ("phu-luc.xlsx, component 2.1: a ratio needs 'a = …; b = …'; write what a "
+                                         "and b count")

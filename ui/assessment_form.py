@@ -132,6 +132,7 @@ def component_form(comp: Component, scored: ComponentScore, given: Response | No
                       on_change=save_component, args=(comp,), width=SIDE_WIDTH, disabled=disabled)
     if comp.measured_by == "ministry":
         st.caption(":material/info: " + t("assessment.ministry", lang))
+    method_caption(comp, lang)
     if given is not None and given.points is not None and comp.rule.type not in ("direct", "parts"):
         st.caption(t("assessment.points_from_file", lang, points=fmt_points(given.points, lang)))
     if stale is not None:
@@ -173,8 +174,7 @@ def fixed_texts(comp: Component, lang: str) -> FixedTexts:
                   for lv in comp.rule.levels}
     texts = FixedTexts(
         title=f"**{comp.code}** {widgets.plain(comp.name(lang))} {badge} · ",
-        help=(f"{t('common.provisional_help', lang)}\n\n{widgets.plain(comp.provenance.source)}" if badge
-              else None),
+        help=help_text(comp, badge, lang),
         evidence=t("assessment.evidence", lang),
         evidence_hint=(comp.evidence_en if lang == "en" else comp.evidence_vi) or None,
         note=t("assessment.note", lang),
@@ -184,6 +184,26 @@ def fixed_texts(comp: Component, lang: str) -> FixedTexts:
     )
     _FIXED[(id(comp), lang)] = (comp, texts)  # the component is kept, so its id is never reused meanwhile
     return texts
+
+
+def help_text(comp: Component, badge: str, lang: str) -> str | None:
+    """The ⓘ help of a component: its scoring method verbatim (as the appendix words it), then, for a title,
+    point value or rule that is not official, where it comes from. Texts from a file are shown as text."""
+    parts = []
+    method = (comp.scoring_en if lang == "en" else "") or comp.scoring_vi
+    if method:
+        lines = "  \n".join(widgets.plain(line) for line in method.splitlines() if line.strip())
+        parts.append(f"**{t('catui.method', lang)}**  \n{lines}")
+    if badge:
+        parts.append(f"{t('common.provisional_help', lang)}\n\n{widgets.plain(comp.provenance.source)}")
+    return "\n\n".join(parts) or None
+
+
+def method_caption(comp: Component, lang: str) -> None:
+    """Under a component whose rule read from the appendix waits for the coordinator's review: why, in a line."""
+    reason = (comp.scoring_review_en if lang == "en" else "") or comp.scoring_review_vi
+    if reason:
+        st.caption(":material/rate_review: " + t("catui.awaits_review", lang, reason=widgets.plain(reason)))
 
 
 def points_text(scored: ComponentScore, lang: str) -> str:

@@ -14,10 +14,27 @@ from typing import Any
 
 from dti.framework.model import Component, Framework
 from dti.framework.validation import FrameworkError, Problem, parse_framework
+from dti.io.catalogue import CatalogueProblem
 
 REVIEW_COLUMNS = ("code", "name_vi", "max_points", "rule_type", "rule_text", "unit_vi", "scoring_vi", "review_vi",
                   "confirmed")
 EDITABLE_TYPES = ("levels", "ratio", "stepped", "parts", "yes_no", "direct", "not_scored")
+
+
+class ReviewRowError(ValueError):
+    """A review row that cannot be read: what to write instead, in English (``str``) and Vietnamese (``vi``)."""
+
+    def __init__(self, en: str, vi: str):
+        super().__init__(en)
+        self.vi = vi
+
+
+class ReviewProblem(CatalogueProblem):
+    """A review row's problem: written as any framework problem (``file: component 1.3: …``), with
+    ``text(lang)`` in Vietnamese or English for the UI."""
+
+    def __str__(self) -> str:
+        return Problem.__str__(self)
 
 
 def _share_text(share: float) -> str:
@@ -50,41 +67,50 @@ def review_rows(fw: Framework) -> list[dict[str, Any]]:
             for c in fw.components]
 
 
-def _pairs(text: str) -> list[tuple[str, float]]:
-    """'label = 0,5; other = 1' → [(label, 0.5), (other, 1.0)]; raises ValueError naming the piece."""
+def _pairs(text: str, stepped: bool = False) -> list[tuple[str, float]]:
+    """'label = 0,5; other = 1' → [(label, 0.5), (other, 1.0)]; raises ReviewRowError naming the piece."""
     out = []
     for piece in filter(None, (p.strip() for p in re.split(r"[;\n]", text or ""))):
         label, sep, share = piece.rpartition("=")
         if not sep or not label.strip():
-            raise ValueError(f"'{piece}' is not 'label = share'; write e.g. 'Đạt = 1; Chưa đạt = 0'")
+            if stepped:
+                raise ReviewRowError(f"'{piece}' is not 'count = share'; write e.g. '4 = 1; 3 = 0,75; 2 = 0,5'",
+                                     f"'{piece}' không đúng dạng 'số lần = tỷ lệ'; hãy viết ví dụ "
+                                     "'4 = 1; 3 = 0,75; 2 = 0,5'")
+            raise ReviewRowError(f"'{piece}' is not 'label = share'; write e.g. 'Đạt = 1; Chưa đạt = 0'",
+                                 f"'{piece}' không đúng dạng 'nhãn = tỷ lệ'; hãy viết ví dụ 'Đạt = 1; Chưa đạt = 0'")
         try:
             value = float(share.strip().replace(",", ".").rstrip("%")) / (100 if share.strip().endswith("%") else 1)
         except ValueError:
-            raise ValueError(f"'{share.strip()}' in '{piece}' is not a share; write a number from 0 to 1, e.g. "
-                             "0,5") from None
+            raise ReviewRowError(f"'{share.strip()}' in '{piece}' is not a share; write a number from 0 to 1, e.g. "
+                                 "0,5", f"'{share.strip()}' trong '{piece}' không phải là tỷ lệ; hãy ghi một số từ 0 "
+                                 "đến 1, ví dụ 0,5") from None
         out.append((label.strip(), value))
     return out
 
 
 def rule_from_review(rule_type: str, text: str, unit_vi: str = "") -> dict:
-    """The rule a review row describes; raises ValueError with what to write instead."""
+    """The rule a review row describes; raises ReviewRowError with what to write instead."""
     if rule_type not in EDITABLE_TYPES:
-        raise ValueError(f"rule type '{rule_type}' is unknown; choose one of {', '.join(EDITABLE_TYPES)}")
+        raise ReviewRowError(f"rule type '{rule_type}' is unknown; choose one of {', '.join(EDITABLE_TYPES)}",
+                             f"loại quy tắc '{rule_type}' không có; hãy chọn một trong {', '.join(EDITABLE_TYPES)}")
     if rule_type in ("yes_no", "direct", "not_scored"):
         return {"type": rule_type}
     if rule_type == "ratio":
         parts = dict(re.findall(r"(?:^|;)\s*([ab])\s*=\s*([^;]+)", text or ""))
         if "a" not in parts or "b" not in parts:
-            raise ValueError("a ratio needs 'a = …; b = …'; write what a and b count")
+            raise ReviewRowError("a ratio needs 'a = …; b = …'; write what a and b count",
+                                 "quy tắc tỷ lệ cần 'a = …; b = …'; hãy viết a và b đếm gì")
         return {"type": "ratio", "a_label_vi": f"a = {parts['a'].strip()}", "a_label_en": f"a = {parts['a'].strip()}",
                 "b_label_vi": f"b = {parts['b'].strip()}", "b_label_en": f"b = {parts['b'].strip()}",
                 "on_zero_denominator": "zero"}
-    pairs = _pairs(text)
+    pairs = _pairs(text, stepped=rule_type == "stepped")
     if rule_type == "stepped":
         try:
             steps = [{"min": float(label.replace(",", ".")), "share": share} for label, share in pairs]
         except ValueError:
-            raise ValueError("steps are 'count = share', e.g. '4 = 1; 3 = 0,75; 2 = 0,5'") from None
+            raise ReviewRowError("steps are 'count = share', e.g. '4 = 1; 3 = 0,75; 2 = 0,5'",
+                                 "các bậc có dạng 'số lần = tỷ lệ', ví dụ '4 = 1; 3 = 0,75; 2 = 0,5'") from None
         return {"type": "stepped", "unit_vi": unit_vi or "lần", "unit_en": unit_vi or "times", "steps": steps}
     key = "level" if rule_type == "levels" else "part"
     items = [{"key": f"{key}_{i}", "label_vi": label, "label_en": label, "share": share}
@@ -112,8 +138,8 @@ def apply_review(fw: Framework, rows: list[dict[str, Any]], file: str = "review"
                 continue  # a row left as it was keeps its rule and, if it had one, its review note
             try:
                 comp["rule"] = rule_from_review(wanted_type, wanted_text, unit)
-            except ValueError as exc:
-                problems.append(Problem(file, f"component {comp['code']}", str(exc)))
+            except ReviewRowError as exc:
+                problems.append(ReviewProblem(file, f"component {comp['code']}", str(exc), exc.vi))
                 continue
             comp["scoring_review_vi"] = comp["scoring_review_en"] = ""
             trusted = comp["provenance"]["title"]  # the coordinator's decision is as good as the file's titles

@@ -117,3 +117,33 @@ def test_appraisal_of_a_component_not_self_answered_counts_and_none_leaves_the_s
     assert result.self_assessed.points == pytest.approx(10.0)
     assert result.appraised_codes == {"1.3"}
     assert result.lowered_most() == []  # raising a score lowers nothing
+
+
+def test_both_reports_show_the_appraised_dti_and_where_appraisal_lowered_most(fw2022):
+    import io
+    from dataclasses import replace
+
+    from openpyxl import load_workbook
+
+    from dti.decide import demo, report
+    from dti.i18n import fmt_number
+
+    responses = demo.demo_responses(fw2022)
+    top = max(fw2022.main_index_by_code["5"].components, key=lambda c: c.max_points)
+    appraisal = {top.code: 0.0}
+    mixed = {**responses, top.code: Response(top.code, points=0.0)}
+    expected = score(fw2022, mixed)
+    data = report.ReportData(fw2022, responses, score(fw2022, responses), lang="vi", appraisal=appraisal)
+
+    page = report.html_report(data)
+    assert "DTI sau thẩm định" in page and f"<b>{fmt_number(expected.dti, 'vi')}</b>" in page
+    assert "Thẩm định hạ điểm nhiều nhất ở: 5. " in page
+
+    summary = load_workbook(io.BytesIO(report.excel_report(data))).worksheets[0]
+    rows = {r[0]: r for r in summary.iter_rows(values_only=True) if r and r[0]}
+    assert rows["DTI sau thẩm định"][1] == pytest.approx(expected.dti, abs=1e-6)
+    main5 = next(r for k, r in rows.items() if str(k).startswith("5. "))
+    assert main5[4] == pytest.approx(expected.main_indices["5"].value, abs=1e-6)
+
+    plain = report.html_report(replace(data, appraisal=None))
+    assert "DTI sau thẩm định" not in plain

@@ -147,3 +147,55 @@ def test_both_reports_show_the_appraised_dti_and_where_appraisal_lowered_most(fw
 
     plain = report.html_report(replace(data, appraisal=None))
     assert "DTI sau thẩm định" not in plain
+
+
+def test_the_assignment_spreadsheet_round_trip_and_a_bad_file_writes_nothing(province_store, fw2022):
+    import io
+    from datetime import date
+
+    from openpyxl import load_workbook
+
+    from dti.io.excel import ImportRefused
+    from dti.io.export import ExportContext, assignments_xlsx
+
+    store = province_store
+    period = store.assessment(fw2022.id, 2026, 4)
+    a = store.add_agency(COORD, "Sở Tài chính")
+    b = store.add_agency(COORD, "Sở Nội vụ")
+    store.assign_many(COORD, period.id, ["1.1", "1.2"], a, [b])
+    store.set_due_date(COORD, period.id, date(2026, 12, 15))
+    names = {x.id: x.name for x in store.agencies()}
+    shown = {c: (names[lead], sorted(names[i] for i in sup)) for c, (lead, sup) in store.assignments(period.id).items()}
+    data = assignments_xlsx(fw2022, shown, date(2026, 12, 15), ExportContext(2026, 4, "Gia Lai", "vi"))
+    ws = load_workbook(io.BytesIO(data)).active
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[0] == ("code", "name", "lead", "supporting", "due_date")
+    by_code = {r[0]: r for r in rows[1:]}
+    assert by_code["1.1"][2:] == ("Sở Tài chính", "Sở Nội vụ", "15/12/2026")
+    assert by_code["2.1"][2:4] == (None, None) and len(by_code) == len(fw2022.components)
+
+    # Edited offline: 1.2 goes to Sở Nội vụ alone, 1.3 to Sở Tài chính; read back through the one reader.
+    wb = load_workbook(io.BytesIO(data))
+    ws = wb.active
+    for row in ws.iter_rows(min_row=2):
+        if row[0].value == "1.2":
+            row[2].value, row[3].value = "Sở Nội vụ", ""
+        if row[0].value == "1.3":
+            row[2].value = "sở tài chính"  # names match whatever the case
+    edited = io.BytesIO()
+    wb.save(edited)
+    store.import_assignments(COORD, period.id, edited.getvalue(), "phan-cong.xlsx")
+    got = store.assignments(period.id)
+    assert got == {"1.1": (a, [b]), "1.2": (b, []), "1.3": (a, [])}
+    assert store.assessment_by_id(period.id).due_date == date(2026, 12, 15)
+
+    bad = ("code,lead,supporting,due_date\n2.1,Sở Tài chính,,31/12/2026\n2.2,Sở Không Có,,31/12/2026\n"
+           "2.3,Sở Tài chính,,30/12/2026\n").encode()
+    with pytest.raises(ImportRefused) as exc:
+        store.import_assignments(COORD, period.id, bad, "phan-cong.csv")
+    texts = [p.text("vi") for p in exc.value.problems]
+    assert texts[0] == ("phan-cong.csv, dòng 3, chỉ số 2.2: không có đơn vị nào tên «Sở Không Có»; ghi đúng tên như "
+                        "ở thẻ Đơn vị và tài khoản, hoặc thêm đơn vị trước")
+    assert "30/12/2026 (4), 31/12/2026 (2)" in texts[1]
+    assert store.assignments(period.id) == got  # nothing written
+    assert store.assessment_by_id(period.id).due_date == date(2026, 12, 15)

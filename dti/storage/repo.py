@@ -392,8 +392,9 @@ class Store:
         return self.set_assignments(actor, assessment_id, {code: (lead, list(supporting)) for code in codes})
 
     def set_assignments(self, actor: Actor, assessment_id: int,
-                        rows: Mapping[str, tuple[int | None, Iterable[int]]]) -> int:
-        """Component code → (lead agency id or None to unassign, supporting ids), all written or none."""
+                        rows: Mapping[str, tuple[int | None, Iterable[int]]], due_date: date | None = None) -> int:
+        """Component code → (lead agency id or None to unassign, supporting ids), all written or none; with
+        ``due_date`` the period's due date is set in the same transaction."""
         self._require_coordinator(actor, "assignments")
         fw = self.framework_of(assessment_id)
         unknown = sorted((c for c in rows if c not in fw.component_by_code), key=_order)
@@ -404,6 +405,8 @@ class Store:
         if missing:
             raise StorageError(f"agencies {missing} do not exist; nothing was assigned")
         with self._session.begin() as s:
+            if due_date is not None:
+                s.execute(update(Assessment).where(Assessment.id == assessment_id).values(due_date=due_date))
             if rows:
                 s.execute(delete(Assignment).where(Assignment.assessment_id == assessment_id,
                                                    Assignment.component_code.in_(list(rows))))
@@ -415,6 +418,16 @@ class Store:
                     s.add(Assignment(assessment_id=assessment_id, component_code=code, agency_id=agency_id,
                                      lead=False))
         return len(rows)
+
+    def import_assignments(self, actor: Actor, assessment_id: int, data: bytes, name: str) -> int:
+        """An uploaded assignment file (``dti.io.excel.read_assignments``, checked completely first), written in
+        one transaction with its due date. Raises ImportRefused or PermissionDenied; then nothing is written."""
+        from dti.io.excel import read_assignments  # openpyxl is loaded only when a file is imported
+
+        self._require_coordinator(actor, "assignments")
+        upload = read_assignments(self.framework_of(assessment_id), data, name,
+                                  {a.name: a.id for a in self.agencies()})
+        return self.set_assignments(actor, assessment_id, upload.rows, due_date=upload.due_date)
 
     def assignments(self, assessment_id: int) -> dict[str, tuple[int | None, list[int]]]:
         """Component code → (lead agency id, supporting agency ids)."""

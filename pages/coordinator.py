@@ -5,6 +5,7 @@ import streamlit as st
 
 from dti.decide import charts
 from dti.i18n import fmt_number, fmt_points, t
+from dti.io.export import XLSX_MIME, assignments_xlsx
 from dti.scoring.engine import InputProblems, score
 from dti.storage import PeriodExists, StorageError, auth, next_period, views
 from ui import appraisal as appraisal_ui
@@ -147,6 +148,31 @@ with assign:
                         st.error(storage_widgets.explain(exc, lang))
         if "s_bulk_done" in st.session_state:
             st.success(st.session_state.pop("s_bulk_done"))
+    if agency_list:
+        agency_name = {a.id: a.name for a in agency_list}
+        shown_assignment = {code: (agency_name.get(lead, ""), sorted(agency_name[i] for i in sup if i in agency_name))
+                            for code, (lead, sup) in (store.assignments(pid) if pid else {}).items()}
+        st.download_button(t("appraisal.download_assignment", lang), icon=":material/table:", mime=XLSX_MIME,
+                           data=assignments_xlsx(fw, shown_assignment, period.due_date if period else None,
+                                                 state.export_context(lang)),
+                           file_name=state.download_name("phân công", "xlsx"), key="s_assign_download",
+                           on_click="ignore")
+    if editable and agency_list:
+        assignment_file = st.file_uploader(t("appraisal.upload_assignment", lang), type=["xlsx", "csv"],
+                                           key="s_assign_upload")
+        if assignment_file is not None and st.button(t("appraisal.import_assignment", lang), key="s_assign_import"):
+            try:
+                n = store.import_assignments(actor, state.assessment_to_write().id, assignment_file.getvalue(),
+                                             assignment_file.name)
+                st.session_state["s_bulk_done"] = t("appraisal.imported_assignment", lang, n=n,
+                                                    file=widgets.plain(assignment_file.name))
+                st.rerun()
+            except InputProblems as exc:  # every row refused, with its row, component and fix; nothing written
+                st.error(t("assessment.upload_failed", lang, file=widgets.plain(assignment_file.name),
+                           n=len(exc.problems)))
+                st.text("\n".join(f"• {p.text(lang)}" for p in exc.problems[:100]))  # file text: shown as text
+            except StorageError as exc:
+                st.error(storage_widgets.explain(exc, lang))
     names = [a.name for a in agency_list]
     before = views.assignment_rows(fw, store, pid, lang)
     edited = st.data_editor(

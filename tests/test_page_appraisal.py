@@ -68,6 +68,8 @@ def test_bulk_assignment_of_main_index_7_to_one_agency(db, fw2022):
     leads = grid.set_index("code")["lead"]
     assert all(leads[c] == "Sở Khoa học và Công nghệ" for c in codes)
     assert leads["1.1"] == "" and not any(v is None or v == "None" for v in leads)
+    # The assignment can be downloaded as a spreadsheet (read back by Store.import_assignments).
+    assert any(b.proto.label == "Tải xuống bảng phân công (.xlsx)" for b in at.get("download_button"))
 
 
 def test_bulk_assignment_without_a_lead_writes_nothing_and_says_why(db):

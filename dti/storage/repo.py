@@ -680,9 +680,11 @@ class Store:
     def appraised(self, assessment_id: int) -> AppraisedResult:
         """The self-assessed and the appraised DTI of an assessment (``dti.scoring.appraised``)."""
         fw = self.framework_of(assessment_id)
-        appraisal = {c: r.appraisal_points for c, r in self.stored(assessment_id).items()
-                     if r.appraisal_points is not None}
-        return score_appraised(fw, self.responses(assessment_id), appraisal)
+        stored = self.stored(assessment_id)  # read once: the answers as ``responses`` gives them, and the appraisal
+        responses = {code: r.to_response() for code, r in stored.items()
+                     if r.is_answered and self._reading(fw, r) is None}
+        appraisal = {c: r.appraisal_points for c, r in stored.items() if r.appraisal_points is not None}
+        return score_appraised(fw, responses, appraisal)
 
     def _import_changes(self, s: Session, actor: Actor, assessment_id: int, responses: Mapping[str, Response],
                         replace: bool) -> tuple[dict[str, ResponseRecord], dict[str, tuple[dict, dict]], ImportPlan]:

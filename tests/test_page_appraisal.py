@@ -155,3 +155,20 @@ def test_drill_down_per_agency_counts_and_overdue_rows(db, fw2022):
     at_stake = max12 - 2 + max13
     assert any(c.value.startswith("2/3 chỉ số đã trả lời · 1 có minh chứng · 2 quá hạn") for c in at.caption)
     assert any(fmt_number(at_stake, "vi", 0) in c.value or str(int(at_stake)) in c.value for c in at.caption)
+
+
+def test_saving_the_assignment_grid_refreshes_the_progress_at_once(db):
+    pid = db.assessment(EDITION, 2026, 4).id
+    db.save_response(COORD, pid, "1.1", 0, value="deputy")
+    so = db.add_agency(COORD, "Sở Tư pháp")
+    at = run("coordinator.py")
+    assert not any("Đơn vị" in d.value.columns and "Được giao" in d.value.columns for d in at.dataframe)
+    grid = next(d.value for d in at.dataframe if "lead" in d.value.columns)
+    row = list(grid["code"]).index("1.2")
+    at = edit_rows(at, f"s_assign_{pid}", {row: {"lead": "Sở Tư pháp"}})
+    at = next(b for b in at.button if b.label == "Lưu phân công").click().run()
+    assert not at.exception and not at.error
+    assert [s.value for s in at.success] == ["Đã lưu 1 thay đổi phân công."]
+    assert db.assignments(pid) == {"1.2": (so, [])}
+    progress = next(d.value for d in at.dataframe if "Được giao" in d.value.columns)
+    assert list(progress["Đơn vị"]) == ["Sở Tư pháp"] and list(progress["Được giao"]) == [1]

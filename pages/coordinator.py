@@ -1,11 +1,14 @@
 """Điều phối / Coordinator: the provincial estimate, progress per agency, assignments, periods, appraisal."""
 
+import pandas as pd
 import streamlit as st
 
 from dti.decide import charts
 from dti.i18n import fmt_number, fmt_points, t
+from dti.io.export import XLSX_MIME, assignments_xlsx
 from dti.scoring.engine import InputProblems, score
 from dti.storage import PeriodExists, StorageError, auth, next_period, views
+from ui import appraisal as appraisal_ui
 from ui import context, state, storage_widgets, widgets
 from ui import lang as ui_lang
 
@@ -81,6 +84,8 @@ lowest = [fw.main_index_by_code[c] for c in result.lowest_main_indices[:1]]  # n
 cols[2].metric(t("coordinator.lowest", lang),
                widgets.plain(", ".join(f"{m.code}. {m.name(lang)}" for m in lowest) or "—"))
 
+appraisal_ui.appraised_panel(fw, lang, key="c_appraised")
+
 progress, assign, agencies, periods, appraisal, history = st.tabs(
     [t(f"coordinator.tab_{k}", lang) for k in ("progress", "assign", "agencies", "periods", "appraisal", "history")])
 
@@ -96,9 +101,79 @@ with progress:
         st.dataframe(rows, hide_index=True, width="stretch")
     else:
         st.info(t("coordinator.nothing_assigned", lang))
+    if rows:
+        st.subheader(t("appraisal.drill_title", lang))
+        drill_agencies = {p.agency_id: p.name for p in store.progress(pid) if p.assigned}
+        drill_id = st.selectbox(t("appraisal.drill_pick", lang), list(drill_agencies),
+                                format_func=drill_agencies.__getitem__, key=f"s_drill_{pid}")
+        drill = views.agency_drilldown(fw, store, pid, drill_id, lang)
+        st.caption(t("appraisal.drill_summary", lang, answered=drill.answered, n=len(drill.rows),
+                     evidence=drill.with_evidence, overdue=drill.overdue, at_stake=fmt_points(drill.at_stake, lang)))
+        drill_table = views.drilldown_rows(drill, lang)
+        overdue_column = t("appraisal.col_overdue", lang)
+        st.dataframe(pd.DataFrame(drill_table).style.apply(
+            lambda row: ["background-color: #fdecea" if row[overdue_column] else "" for _ in row], axis=1),
+            hide_index=True, width="stretch", key=f"s_drill_table_{pid}")
 
 with assign:
-    names = [a.name for a in store.agencies()]
+    agency_list = store.agencies()
+    if editable and not agency_list:
+        st.info(t("appraisal.no_agencies", lang))
+    elif editable:
+        with st.form("s_bulk_assign"):
+            st.markdown(t("appraisal.bulk_title", lang))
+            bulk_mains = st.multiselect(t("appraisal.bulk_main", lang), [m.code for m in fw.main_indices],
+                                        format_func=lambda c: f"{c}. {fw.main_index_by_code[c].name(lang)}",
+                                        key="s_bulk_mains")
+            bulk_codes = st.multiselect(t("appraisal.bulk_components", lang), [c.code for c in fw.components],
+                                        format_func=lambda c: f"{c} {fw.component_by_code[c].name(lang)}",
+                                        key="s_bulk_codes")
+            agency_names = {a.id: a.name for a in agency_list}
+            bulk_lead = st.selectbox(t("appraisal.bulk_lead", lang), list(agency_names), index=None,
+                                     format_func=agency_names.__getitem__, key="s_bulk_lead")
+            bulk_support = st.multiselect(t("appraisal.bulk_supporting", lang), list(agency_names),
+                                          format_func=agency_names.__getitem__, key="s_bulk_support")
+            if st.form_submit_button(t("appraisal.bulk_button", lang), type="primary"):
+                chosen = [c.code for c in fw.components
+                          if c.main_code in bulk_mains or c.code in bulk_codes]
+                if not chosen or bulk_lead is None:
+                    st.warning(t("appraisal.bulk_nothing", lang))
+                else:
+                    try:
+                        n = store.assign_many(actor, state.assessment_to_write().id, chosen, bulk_lead, bulk_support)
+                        st.session_state["s_bulk_done"] = t("appraisal.bulk_done", lang, n=n,
+                                                            agency=widgets.plain(agency_names[bulk_lead]))
+                        st.rerun()  # the grid and the progress show the new assignment at once
+                    except StorageError as exc:
+                        st.error(storage_widgets.explain(exc, lang))
+        if "s_bulk_done" in st.session_state:
+            st.success(st.session_state.pop("s_bulk_done"))
+    if agency_list:
+        agency_name = {a.id: a.name for a in agency_list}
+        shown_assignment = {code: (agency_name.get(lead, ""), sorted(agency_name[i] for i in sup if i in agency_name))
+                            for code, (lead, sup) in (store.assignments(pid) if pid else {}).items()}
+        st.download_button(t("appraisal.download_assignment", lang), icon=":material/table:", mime=XLSX_MIME,
+                           data=assignments_xlsx(fw, shown_assignment, period.due_date if period else None,
+                                                 state.export_context(lang)),
+                           file_name=state.download_name("phân công", "xlsx"), key="s_assign_download",
+                           on_click="ignore")
+    if editable and agency_list:
+        assignment_file = st.file_uploader(t("appraisal.upload_assignment", lang), type=["xlsx", "csv"],
+                                           key="s_assign_upload")
+        if assignment_file is not None and st.button(t("appraisal.import_assignment", lang), key="s_assign_import"):
+            try:
+                n = store.import_assignments(actor, state.assessment_to_write().id, assignment_file.getvalue(),
+                                             assignment_file.name)
+                st.session_state["s_bulk_done"] = t("appraisal.imported_assignment", lang, n=n,
+                                                    file=widgets.plain(assignment_file.name))
+                st.rerun()
+            except InputProblems as exc:  # every row refused, with its row, component and fix; nothing written
+                st.error(t("assessment.upload_failed", lang, file=widgets.plain(assignment_file.name),
+                           n=len(exc.problems)))
+                st.text("\n".join(f"• {p.text(lang)}" for p in exc.problems[:100]))  # file text: shown as text
+            except StorageError as exc:
+                st.error(storage_widgets.explain(exc, lang))
+    names = [a.name for a in agency_list]
     before = views.assignment_rows(fw, store, pid, lang)
     edited = st.data_editor(
         before, key=f"s_assign_{pid}", hide_index=True, width="stretch",
@@ -111,7 +186,8 @@ with assign:
         })
     if editable and st.button(t("coordinator.save_assignments", lang), type="primary"):
         n = views.save_assignment_rows(actor, store, state.assessment_to_write().id, before, edited)
-        st.success(t("coordinator.saved_assignments", lang, n=n))
+        st.session_state["s_bulk_done"] = t("coordinator.saved_assignments", lang, n=n)
+        st.rerun()  # the progress tab and the grid read the saved assignment
 
 with agencies:
     agencies_and_accounts()
@@ -155,21 +231,29 @@ with appraisal:
             "max_points": st.column_config.TextColumn(t("excel.col_max_points", lang)),
             "points": st.column_config.TextColumn(t("excel.col_points", lang)),
             "difference": st.column_config.TextColumn(t("excel.col_difference", lang)),
+            "appraisal_note": st.column_config.TextColumn(t("appraisal.col_note", lang), width="large"),
         })
     if editable and st.button(t("coordinator.save_appraisal", lang), type="primary") and edited_appraisal is not None:
-        problems = []
-        for old, new in zip(before_appraisal, edited_appraisal):
-            if old["appraisal"] != new["appraisal"]:
-                try:
-                    store.set_appraisal(actor, state.assessment_to_write().id, new["code"], new["appraisal"])
-                except InputProblems as exc:  # the rule's reason, in the UI's language
-                    problems.extend(p.text(lang) for p in exc.problems)
-                except (StorageError, ValueError) as exc:
-                    problems.append(storage_widgets.explain(exc, lang))
-        for p in problems:
-            st.error(p)
-        if not problems:
-            st.rerun()
+        # Every changed row is checked before anything is written (Store.set_appraisals): all or nothing.
+        changed_rows = {new["code"]: (new["appraisal"], new["appraisal_note"] or "")
+                        for old, new in zip(before_appraisal, edited_appraisal)
+                        if (old["appraisal"], old["appraisal_note"] or "") != (new["appraisal"],
+                                                                                 new["appraisal_note"] or "")}
+        if not changed_rows:
+            st.info(t("appraisal.appraisal_unchanged", lang))
+        else:
+            try:
+                n = store.set_appraisals(actor, state.assessment_to_write().id, changed_rows)
+                st.session_state["s_appraisal_done"] = t("appraisal.appraisal_saved", lang, n=n)
+                st.rerun()
+            except InputProblems as exc:  # the rule's reason, in the UI's language, naming each component
+                st.warning(t("appraisal.appraisal_refused", lang))
+                for problem in exc.problems:
+                    st.error(problem.text(lang))
+            except (StorageError, ValueError) as exc:
+                st.error(storage_widgets.explain(exc, lang))
+    if "s_appraisal_done" in st.session_state:
+        st.success(st.session_state.pop("s_appraisal_done"))
 
 with history:
     st.dataframe(views.history_rows(store, pid, lang) if period else [], hide_index=True, width="stretch")

@@ -4,6 +4,7 @@ import streamlit as st
 
 from dti.i18n import fmt_number, fmt_points, t
 from dti.scoring.engine import score
+from ui import appraisal as appraisal_ui
 from ui import context, state, widgets
 from ui import lang as ui_lang
 
@@ -23,6 +24,7 @@ if result.is_complete:
     st.success(t("common.complete", lang))
 else:
     st.info(t("common.conservative", lang))
+appraisal_ui.appraised_panel(fw, lang, key="o_appraised")
 if stale := state.get_unreadable():  # answers the edition's changed rules no longer read: kept, not scored
     codes = sorted(stale, key=lambda c: [int(x) for x in c.split(".") if x.isdigit()])
     st.warning(t("security.unreadable_summary", lang, n=len(stale), codes=", ".join(codes)))

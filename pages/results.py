@@ -6,6 +6,7 @@ import streamlit as st
 from dti.decide import charts
 from dti.i18n import fmt_number, fmt_points, t
 from dti.scoring.engine import score
+from ui import appraisal as appraisal_ui
 from ui import context, decide, state, widgets
 from ui import lang as ui_lang
 
@@ -21,6 +22,7 @@ gauge.plotly_chart(charts.dti_gauge(result, lang), key="r_gauge")
 figures.metric(t("common.dti", lang), fmt_number(result.dti, lang))
 figures.metric(t("common.dti_points", lang, top=fmt_points(result.max_points, lang)),
                fmt_points(round(result.points, 2), lang))
+appraisal_ui.appraised_panel(fw, lang, key="r_appraised")
 with st.container(key="r_lowest"):
     if result.is_empty:  # all zeros: a "lowest" index would only repeat the code order
         st.info(t("context.nothing_answered", lang))

@@ -23,6 +23,7 @@ from dti.framework.model import Framework
 from dti.framework.validation import Problem
 from dti.i18n import fmt_points, name, plain_number, t
 from dti.io.export import ExportContext, file_name
+from dti.scoring.appraised import AppraisedResult, score_appraised
 from dti.scoring.engine import InputProblems, Response
 from dti.storage import (
     Actor,
@@ -335,6 +336,14 @@ def get_stored() -> dict[str, StoredResponse]:
     """The stored answers with their status, who saved them, when, version and appraisal."""
     found = current_assessment()
     return store().stored(found.id) if found else {}
+
+
+def get_appraised() -> AppraisedResult:
+    """The self-assessed and the appraised DTI of the current assessment (``Store.appraised``, one computation)."""
+    found = current_assessment()
+    if found is not None:
+        return store().appraised(found.id)
+    return score_appraised(current_framework(), {}, {})
 
 
 def editable_codes() -> set[str] | None:

@@ -23,6 +23,7 @@ from dti.decide.uncertainty import Uncertainty
 from dti.framework.model import Component, Framework
 from dti.i18n import fmt_number, fmt_points, t
 from dti.io.export import safe_text, value_label
+from dti.scoring.appraised import AppraisedResult, score_appraised
 from dti.scoring.engine import Response, Result
 
 MAX_PLAN_ROWS = 10  # keeps the report on one page; the workbook lists every step
@@ -45,6 +46,21 @@ class ReportData:
 
 
 safe_cell = safe_text  # the one rule for every exported cell (formula-like text kept as text, control characters out)
+
+
+def appraised_of(data: ReportData) -> AppraisedResult:
+    """The appraised DTI of the report's answers (``dti.scoring.appraised``, the one computation)."""
+    return score_appraised(data.fw, data.responses, data.appraisal or {})
+
+
+def _lowered_text(data: ReportData, found: AppraisedResult) -> str:
+    lowered = found.lowered_most(3)
+    if not lowered:
+        return t("appraisal.none_lowered", data.lang)
+    items = "; ".join(f"{c.code}. {data.fw.main_index_by_code[c.code].name(data.lang)} "
+                      f"{fmt_number(c.self_value, data.lang)} → {fmt_number(c.appraised_value, data.lang)}"
+                      for c in lowered)
+    return t("appraisal.lowered_most", data.lang, items=items)
 
 
 def _provisional(comp: Component, lang: str) -> str:
@@ -150,6 +166,13 @@ def html_report(data: ReportData) -> str:
         rank_help = t("report.rank_help", lang, year=data.rank.year, among=data.rank.among - 1)
         rank_line = (f"<div class=kpi><span>{_esc(t('report.rank', lang))}</span>"
                      f"<b>{data.rank.rank}/{data.rank.among}</b><small>{_esc(rank_help)}</small></div>")
+    appraised_line = appraised_note = ""
+    found = appraised_of(data)
+    if found.has_appraisal:
+        marked = t("appraisal.marked", lang, n=len(found.appraised_codes), total=found.appraised.total)
+        appraised_line = (f"<div class=kpi id=appraised><span>{_esc(t('appraisal.appraised_dti', lang))}</span>"
+                          f"<b>{fmt_number(found.appraised.dti, lang)}</b><small>{_esc(marked)}</small></div>")
+        appraised_note = f"<p class=note id=appraised-lowered>{_esc(_lowered_text(data, found))}</p>"
     return f"""<!DOCTYPE html>
 <html lang="{lang}"><head><meta charset="utf-8"><title>{head}</title>
 <style>
@@ -175,9 +198,9 @@ svg.chart {{ width: 100%; height: auto; display: block; }}
 <div class=kpis>
 <div class=kpi><span>{_esc(t('common.dti', lang))}</span><b>{fmt_number(r.dti, lang)}</b>
 <small>{_esc(basis)} · {_esc(t('common.answered', lang, answered=r.answered, total=r.total))}</small></div>
-{band_line}{rank_line}
+{appraised_line}{band_line}{rank_line}
 </div>
-{provisional_note}
+{appraised_note}{provisional_note}
 <div class=cols>
 <div><h2>{_esc(t('report.pillars', lang))}</h2><table><tr><th></th><th class=n>{_esc(t('report.value', lang))}</th>
 <th class=n>{_esc(t('report.band', lang))}</th></tr>{rows_pillars}</table></div>
@@ -246,6 +269,11 @@ def excel_report(data: ReportData) -> bytes:
     ws.append([safe_cell(t("common.dti", lang)), round(r.dti, 6)])
     ws.append([safe_cell(t("report.basis", lang)),
                safe_cell(t("common.complete", lang) if r.is_complete else t("common.conservative", lang))])
+    found = appraised_of(data)
+    if found.has_appraisal:
+        ws.append([safe_cell(t("appraisal.appraised_dti", lang)), round(found.appraised.dti, 6),
+                   safe_cell(t("appraisal.marked", lang, n=len(found.appraised_codes), total=found.appraised.total))])
+        ws.append([safe_cell(_lowered_text(data, found))])
     if r.is_empty:
         ws.append([safe_cell(t("context.nothing_answered", lang))])
     if data.band:
@@ -258,11 +286,15 @@ def excel_report(data: ReportData) -> bytes:
         ws.append([safe_cell(p.name(lang)), round(r.pillars[p.code].value, 6)])
     ws.append([])
     ws.append([safe_cell(t("report.main_indices", lang)), safe_cell(t("report.value", lang)),
-               safe_cell(t("report.points", lang)), safe_cell(t("report.max", lang))])
+               safe_cell(t("report.points", lang)), safe_cell(t("report.max", lang)),
+               *([safe_cell(t("appraisal.appraised_dti", lang))] if found.has_appraisal else [])])
     for m in fw.main_indices:
         a = r.main_indices[m.code]
+        appraised_value = found.appraised.main_indices[m.code].value
         ws.append([safe_cell(f"{m.code}. {m.name(lang)}"), None if a.value is None else round(a.value, 6),
-                   round(a.points, 6), a.max_points])
+                   round(a.points, 6), a.max_points,
+                   *([None if appraised_value is None else round(appraised_value, 6)] if found.has_appraisal
+                     else [])])
     ws.column_dimensions["A"].width = 48
 
     comp_ws = wb.create_sheet(t("report.sheet_components", lang)[:31])

@@ -13,6 +13,7 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -431,3 +432,91 @@ def read_upload(fw: Framework, data: bytes, name: str) -> dict[str, Response]:
     if problems:
         raise ImportRefused(problems)
     return responses
+
+
+@dataclass(frozen=True)
+class AssignmentUpload:
+    """An assignment file read and checked: code → (lead agency id or None, supporting ids), and its due date."""
+
+    rows: dict[str, tuple[int | None, list[int]]]
+    due_date: date | None
+
+
+def _due_date(raw: Any) -> date | None:
+    """A due date cell: a spreadsheet date, or text dd/mm/yyyy (Vietnamese order) or yyyy-mm-dd."""
+    if isinstance(raw, datetime):
+        return raw.date()
+    if isinstance(raw, date):
+        return raw
+    text = str(raw).strip()
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"):
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
+def read_assignments(fw: Framework, data: bytes, name: str, agencies: Mapping[str, int]) -> AssignmentUpload:
+    """The assignment in an uploaded .xlsx/.csv (columns code, lead, supporting, due_date; ``assignments_xlsx``
+    writes them), or ImportRefused listing every problem with its row, component and fix; nothing half-read.
+
+    Agencies are named as on the Coordinator page (``agencies``: name → id); supporting agencies are separated
+    by ';'. A blank lead unassigns the component. The due date is one per period (the progress table and the
+    drill-down count late against it): every filled due_date cell must hold the same date.
+    """
+    if not data:
+        raise ImportRefused([_problem(name, "empty")])
+    try:
+        raw = read_rows(data, name)
+    except InputProblems as exc:
+        raise ImportRefused([ImportProblem(name, p.message, row=p.row, message_vi=p.message_vi)
+                             for p in exc.problems]) from None
+    columns = set().union(*(r.keys() for r in raw)) if raw else set()
+    if "code" not in columns or "lead" not in columns:
+        raise ImportRefused([_problem(name, "appraisal.err_columns",
+                                      columns=", ".join(sorted(str(c) for c in columns if c)) or "—")])
+    by_name = {n.strip().casefold(): i for n, i in agencies.items()}
+    problems: list[ImportProblem] = []
+    rows: dict[str, tuple[int | None, list[int]]] = {}
+    first_row: dict[str, int] = {}
+    dues: dict[date, int] = {}
+    for number, record in enumerate(raw, start=2):
+        code = _code_text(fw, record.get("code"))
+        if not code:
+            if any(not is_blank(v) for v in record.values()):
+                problems.append(_problem(name, "no_code", row=number))
+            continue
+        if code not in fw.component_by_code:
+            problems.append(_problem(name, "unknown_code", row=number, code=code, edition=fw.id))
+            continue
+        if code in first_row:
+            problems.append(_problem(name, "duplicate", row=number, code=code, first_row=first_row[code]))
+            continue
+        first_row[code] = number
+        lead_name = "" if is_blank(record.get("lead")) else _unquoted(str(record["lead"]).strip())
+        support_names = [] if is_blank(record.get("supporting")) else [
+            _unquoted(s.strip()) for s in str(record["supporting"]).split(";") if s.strip()]
+        unknown = [n for n in [lead_name, *support_names] if n and n.casefold() not in by_name]
+        for agency in unknown:
+            problems.append(_problem(name, "appraisal.err_unknown_agency", row=number, code=code, agency=agency))
+        if support_names and not lead_name:
+            problems.append(_problem(name, "appraisal.err_support_without_lead", row=number, code=code))
+        if not is_blank(record.get("due_date")):
+            try:
+                dues.setdefault(_due_date(record["due_date"]), number)
+            except ValueError:
+                problems.append(_problem(name, "appraisal.err_due_date", row=number, code=code,
+                                         text=str(record["due_date"])[:40]))
+        if unknown:
+            continue
+        rows[code] = (by_name[lead_name.casefold()] if lead_name else None,
+                      [by_name[n.casefold()] for n in support_names])
+    if len(dues) > 1:
+        problems.append(_problem(name, "appraisal.err_due_dates", dates=", ".join(
+            f"{d:%d/%m/%Y} ({r})" for d, r in sorted(dues.items()))))
+    if not rows and not problems:
+        raise ImportRefused([_problem(name, "appraisal.err_no_rows")])
+    if problems:
+        raise ImportRefused(problems)
+    return AssignmentUpload(rows, next(iter(dues)) if dues else None)

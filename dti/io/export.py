@@ -18,7 +18,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -213,3 +213,35 @@ _EXCEL_LABELS = {"code", "main_index", "name", "provenance", "max_points", "valu
 
 WRITERS = {"csv": (answers_csv, "text/csv"), "xlsx": (answers_xlsx, XLSX_MIME),
            "json": (answers_json, "application/json")}
+
+
+ASSIGNMENT_COLUMNS = ("code", "name", "lead", "supporting", "due_date")
+
+
+def assignments_xlsx(fw: Framework, assigned: Mapping[str, tuple[str, list[str]]], due: date | None,
+                     ctx: ExportContext) -> bytes:
+    """The assignment as a workbook read back by ``dti.io.excel.read_assignments``: a row of keys (code, name,
+    lead, supporting, due_date), then a row per component with agency names (supporting ones joined by '; ')
+    and the period's due date (dd/mm/yyyy; one date per period, see ``read_assignments``)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = t("appraisal.sheet_assignment", ctx.lang)[:31]
+    ws.append(list(ASSIGNMENT_COLUMNS))
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    shown_due = f"{due:%d/%m/%Y}" if due else ""
+    for comp in fw.components:
+        lead, supporting = assigned.get(comp.code, ("", []))
+        ws.append([comp.code, safe_text(comp.name(ctx.lang)), safe_text(lead or ""),
+                   safe_text("; ".join(supporting)), shown_due])
+        ws.cell(ws.max_row, 1).number_format = "@"
+        ws.cell(ws.max_row, 5).number_format = "@"
+    for col, width in zip("ABCDE", (8, 60, 30, 40, 12)):
+        ws.column_dimensions[col].width = width
+    wb.properties.title = safe_text(f"{fw.id} {ctx.province} {ctx.period()}".strip())
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

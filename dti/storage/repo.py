@@ -21,6 +21,7 @@ from dti.framework import registry
 from dti.framework.model import Framework
 from dti.io import limits
 from dti.roles import Actor, PermissionDenied, StorageError, require_coordinator
+from dti.scoring.appraised import AppraisedResult, score_appraised
 from dti.scoring.engine import InputProblem, InputProblems, Response, Result, score
 from dti.scoring.rules import InputError, check_points, is_blank, points_from_value
 from dti.storage import db
@@ -381,6 +382,53 @@ class Store:
                     s.add(Assignment(assessment_id=assessment_id, component_code=code, agency_id=agency_id,
                                      lead=False))
 
+    def assign_many(self, actor: Actor, assessment_id: int, codes: Iterable[str], lead: int | None,
+                    supporting: Iterable[int] = ()) -> int:
+        """Give every component of ``codes`` the same lead and supporting agencies in one transaction.
+
+        Coordinator only. Every code and agency is checked before anything is written: an unknown one refuses
+        the whole set. Returns how many components were assigned.
+        """
+        return self.set_assignments(actor, assessment_id, {code: (lead, list(supporting)) for code in codes})
+
+    def set_assignments(self, actor: Actor, assessment_id: int,
+                        rows: Mapping[str, tuple[int | None, Iterable[int]]], due_date: date | None = None) -> int:
+        """Component code → (lead agency id or None to unassign, supporting ids), all written or none; with
+        ``due_date`` the period's due date is set in the same transaction."""
+        self._require_coordinator(actor, "assignments")
+        fw = self.framework_of(assessment_id)
+        unknown = sorted((c for c in rows if c not in fw.component_by_code), key=_order)
+        if unknown:
+            raise StorageError(f"{', '.join(unknown)} not components of {fw.id}; nothing was assigned")
+        known = {a.id for a in self.agencies()}
+        missing = sorted({i for lead, sup in rows.values() for i in [lead, *sup] if i is not None} - known)
+        if missing:
+            raise StorageError(f"agencies {missing} do not exist; nothing was assigned")
+        with self._session.begin() as s:
+            if due_date is not None:
+                s.execute(update(Assessment).where(Assessment.id == assessment_id).values(due_date=due_date))
+            if rows:
+                s.execute(delete(Assignment).where(Assignment.assessment_id == assessment_id,
+                                                   Assignment.component_code.in_(list(rows))))
+            for code, (lead, supporting) in rows.items():
+                if lead is None:
+                    continue
+                s.add(Assignment(assessment_id=assessment_id, component_code=code, agency_id=lead, lead=True))
+                for agency_id in sorted(set(supporting) - {lead}):
+                    s.add(Assignment(assessment_id=assessment_id, component_code=code, agency_id=agency_id,
+                                     lead=False))
+        return len(rows)
+
+    def import_assignments(self, actor: Actor, assessment_id: int, data: bytes, name: str) -> int:
+        """An uploaded assignment file (``dti.io.excel.read_assignments``, checked completely first), written in
+        one transaction with its due date. Raises ImportRefused or PermissionDenied; then nothing is written."""
+        from dti.io.excel import read_assignments  # openpyxl is loaded only when a file is imported
+
+        self._require_coordinator(actor, "assignments")
+        upload = read_assignments(self.framework_of(assessment_id), data, name,
+                                  {a.name: a.id for a in self.agencies()})
+        return self.set_assignments(actor, assessment_id, upload.rows, due_date=upload.due_date)
+
     def assignments(self, assessment_id: int) -> dict[str, tuple[int | None, list[int]]]:
         """Component code → (lead agency id, supporting agency ids)."""
         out: dict[str, tuple[int | None, list[int]]] = {}
@@ -570,35 +618,73 @@ class Store:
     def set_appraisal(self, actor: Actor, assessment_id: int, code: str, points: float | None,
                       note: str = "") -> StoredResponse:
         """The appraised points (thẩm định) of a component; coordinator only. None clears it."""
-        self._require_coordinator(actor, code)
-        note = clean_text(note)
-        _check_texts(code, {"appraisal_note": note})
-        fw = self.framework_of(assessment_id)
-        comp = fw.component_by_code.get(code)
-        if comp is None:
-            raise InputProblems([InputProblem(code, f"is not a component of {fw.id}; check the code")])
-        if points is not None:
-            try:
-                points = check_points(comp, points)
-            except InputError as exc:
-                raise InputProblems([InputProblem(code, exc.en, message_vi=exc.vi)]) from None
-        with self._session.begin() as s:
-            current = s.scalar(select(ResponseRecord).where(ResponseRecord.assessment_id == assessment_id,
-                                                            ResponseRecord.component_code == code))
-            now = _now()
-            if current is None:
-                current = ResponseRecord(assessment_id=assessment_id, component_code=code, evidence="", links="",
-                                         note="", status="not_started", updated_by=actor.username, updated_at=now,
-                                         version=0)
-                s.add(current)
-            diff = {"appraisal_points": [current.appraisal_points, points],
-                    "appraisal_note": [current.appraisal_note, note]}
-            current.appraisal_points, current.appraisal_note = points, note
-            current.version += 1
-            current.updated_by, current.updated_at = actor.username, now
-            s.flush()
-            self._log(s, assessment_id, code, "appraisal", diff, actor, now, current.version)
+        self.set_appraisals(actor, assessment_id, {code: (points, note)})
         return self.stored_response(assessment_id, code)
+
+    def set_appraisals(self, actor: Actor, assessment_id: int,
+                       rows: Mapping[str, tuple[float | None, str]]) -> int:
+        """Appraised points and note of many components (code → (points or None, note)); coordinator only.
+
+        Every row is checked first (known code, points within 0..maximum, note within the caps); any problem
+        raises InputProblems listing every refused row, and nothing is written. Otherwise all rows are written
+        in one transaction, each with its history row. Returns how many components changed.
+        """
+        self._require_coordinator(actor, "appraisal")
+        fw = self.framework_of(assessment_id)
+        problems: list[InputProblem] = []
+        checked: dict[str, tuple[float | None, str]] = {}
+        for code, (points, note) in rows.items():
+            comp = fw.component_by_code.get(code)
+            if comp is None:
+                problems.append(InputProblem(code, f"is not a component of {fw.id}; check the code",
+                                             message_vi=f"không phải chỉ số thành phần của {fw.id}; kiểm tra mã"))
+                continue
+            note = clean_text(note or "")
+            problems += [InputProblem(code, p.en, message_vi=p.vi)
+                         for p in limits.text_problems(code, {"appraisal_note": note})]
+            if points is not None:
+                try:
+                    points = check_points(comp, points)
+                except InputError as exc:
+                    problems.append(InputProblem(code, exc.en, message_vi=exc.vi))
+                    continue
+            checked[code] = (points, note)
+        if problems:
+            raise InputProblems(problems)
+        changed = 0
+        with self._session.begin() as s:
+            existing = {r.component_code: r for r in s.scalars(select(ResponseRecord).where(
+                ResponseRecord.assessment_id == assessment_id,
+                ResponseRecord.component_code.in_(list(checked))))} if checked else {}
+            now = _now()
+            for code, (points, note) in checked.items():
+                current = existing.get(code)
+                if current is None:
+                    current = ResponseRecord(assessment_id=assessment_id, component_code=code, evidence="",
+                                             links="", note="", status="not_started", appraisal_note="",
+                                             updated_by=actor.username, updated_at=now, version=0)
+                    s.add(current)
+                diff = {k: [before, after] for k, before, after in (
+                    ("appraisal_points", current.appraisal_points, points),
+                    ("appraisal_note", current.appraisal_note or "", note)) if before != after}
+                if not diff and current.version:
+                    continue
+                current.appraisal_points, current.appraisal_note = points, note
+                current.version += 1
+                current.updated_by, current.updated_at = actor.username, now
+                s.flush()
+                self._log(s, assessment_id, code, "appraisal", diff, actor, now, current.version)
+                changed += 1
+        return changed
+
+    def appraised(self, assessment_id: int) -> AppraisedResult:
+        """The self-assessed and the appraised DTI of an assessment (``dti.scoring.appraised``)."""
+        fw = self.framework_of(assessment_id)
+        stored = self.stored(assessment_id)  # read once: the answers as ``responses`` gives them, and the appraisal
+        responses = {code: r.to_response() for code, r in stored.items()
+                     if r.is_answered and self._reading(fw, r) is None}
+        appraisal = {c: r.appraisal_points for c, r in stored.items() if r.appraisal_points is not None}
+        return score_appraised(fw, responses, appraisal)
 
     def _import_changes(self, s: Session, actor: Actor, assessment_id: int, responses: Mapping[str, Response],
                         replace: bool) -> tuple[dict[str, ResponseRecord], dict[str, tuple[dict, dict]], ImportPlan]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import plotly.graph_objects as go
@@ -21,7 +23,7 @@ def assignment_rows(fw: Framework, store: Store, assessment_id: int, lang: str) 
     for comp in fw.components:
         lead, support = assigned.get(comp.code, (None, []))
         mark = "" if comp.provenance.is_official else f" ⚠ {t('common.provisional', lang)}"
-        rows.append({"code": comp.code, "name": comp.name(lang) + mark, "lead": names.get(lead),
+        rows.append({"code": comp.code, "name": comp.name(lang) + mark, "lead": names.get(lead, ""),
                      "supporting": sorted(names[i] for i in support)})
     return rows
 
@@ -32,7 +34,7 @@ def save_assignment_rows(actor: Actor, store: Store, assessment_id: int, before:
     ids = {a.name: a.id for a in store.agencies()}
     changed = 0
     for old, new in zip(before, after):
-        if (old["lead"], list(old["supporting"] or [])) == (new["lead"], list(new["supporting"] or [])):
+        if (old["lead"] or "", list(old["supporting"] or [])) == (new["lead"] or "", list(new["supporting"] or [])):
             continue
         lead = ids.get(new["lead"]) if new["lead"] else None
         store.assign(actor, assessment_id, new["code"], lead, [ids[n] for n in (new["supporting"] or []) if n in ids])
@@ -57,7 +59,8 @@ def appraisal_rows(fw: Framework, store: Store, assessment_id: int, lang: str) -
         r = stored.get(comp.code)
         rows.append({"code": comp.code, "name": comp.name(lang), "max_points": comp.max_points,
                      "points": r.points if r else None, "appraisal": r.appraisal_points if r else None,
-                     "difference": r.appraisal_difference if r else None})
+                     "difference": r.appraisal_difference if r else None,
+                     "appraisal_note": r.appraisal_note if r else ""})
     return rows
 
 
@@ -118,3 +121,83 @@ def _shown(comp, field: str, value: Any, lang: str) -> Any:
 def _brief(value: Any) -> str:
     text = "—" if value is None or value == "" else str(value)
     return text if len(text) <= 60 else text[:57] + "…"
+
+
+@dataclass(frozen=True)
+class DrillRow:
+    code: str
+    name: str
+    lead: bool  # lead agency (else supporting)
+    answered: bool
+    has_evidence: bool
+    status: str
+    points: float | None
+    max_points: float
+    at_stake: float
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class AgencyDrillDown:
+    agency_id: int
+    rows: list[DrillRow]
+    due_date: date | None
+
+    @property
+    def answered(self) -> int:
+        return sum(r.answered for r in self.rows)
+
+    @property
+    def with_evidence(self) -> int:
+        return sum(r.has_evidence for r in self.rows)
+
+    @property
+    def overdue(self) -> int:
+        return sum(r.overdue for r in self.rows)
+
+    @property
+    def at_stake(self) -> float:
+        return sum(r.at_stake for r in self.rows)
+
+
+def agency_drilldown(fw: Framework, store: Store, assessment_id: int, agency_id: int, lang: str,
+                     today: date | None = None) -> AgencyDrillDown:
+    """One agency's components: answered, evidence, status, points at stake; overdue after the period's due date.
+
+    A component is overdue when the due date has passed and it is not marked done (the same rule as the
+    progress table's "late").
+    """
+    today = today or date.today()
+    due = store.assessment_by_id(assessment_id).due_date
+    stored = store.stored(assessment_id)
+    result = store.result(assessment_id)
+    assigned = store.assignments(assessment_id)
+    rows = []
+    for comp in fw.components:
+        lead, support = assigned.get(comp.code, (None, []))
+        if agency_id != lead and agency_id not in support:
+            continue
+        r = stored.get(comp.code)
+        cs = result.components[comp.code]
+        status = r.status if r else "not_started"
+        scored = comp.rule.type != "not_scored"
+        rows.append(DrillRow(comp.code, comp.name(lang), agency_id == lead, bool(r and r.is_answered),
+                             bool(r and r.has_evidence), status, cs.points if scored else None, comp.max_points,
+                             cs.at_stake if scored else 0.0,
+                             due is not None and today > due and status != "done"))
+    return AgencyDrillDown(agency_id, rows, due)
+
+
+def drilldown_rows(drill: AgencyDrillDown, lang: str) -> list[dict[str, Any]]:
+    """The drill-down as a table in the UI's language; an overdue row starts with ⏰."""
+    yes, no = t("appraisal.yes", lang), t("appraisal.no", lang)
+    return [{t("appraisal.col_overdue", lang): "⏰ " + t("coordinator.late_yes", lang) if r.overdue else "",
+             t("excel.col_code", lang): r.code, t("excel.col_name", lang): r.name,
+             t("appraisal.col_role", lang): t("coordinator.lead" if r.lead else "coordinator.supporting", lang),
+             t("appraisal.col_answered", lang): yes if r.answered else no,
+             t("appraisal.col_evidence", lang): yes if r.has_evidence else no,
+             t("excel.col_status", lang): t(f"storage.status_{r.status}", lang),
+             t("excel.col_points", lang): "" if r.points is None else fmt_points(r.points, lang),
+             t("excel.col_max_points", lang): fmt_points(r.max_points, lang),
+             t("appraisal.col_at_stake", lang): fmt_points(r.at_stake, lang)}
+            for r in drill.rows]

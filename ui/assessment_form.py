@@ -19,6 +19,7 @@ from dti.scoring.rules import InputError, is_blank
 from dti.storage.repo import UnreadableAnswer
 from ui import forms, state, widgets
 from ui import lang as ui_lang
+from ui.evidence import evidence_popover
 
 SIDE_WIDTH = 210  # px: evidence and note beside the answer
 
@@ -66,6 +67,7 @@ def main_index_form(fw: Framework, main_code: str, lang: str, only_unanswered: b
         main_index = fw.main_index_by_code[main_code]
         responses = state.get_responses()
         stale = state.get_unreadable()
+        files = state.evidence_counts()
         result = score(fw, responses)
         agg = result.main_indices[main_code]
         with st.container(horizontal=True):  # three equal metrics in one layout block
@@ -83,7 +85,8 @@ def main_index_form(fw: Framework, main_code: str, lang: str, only_unanswered: b
                 continue
             if codes is not None and comp.code not in codes:
                 continue
-            component_form(comp, result.components[comp.code], responses.get(comp.code), lang, stale.get(comp.code))
+            component_form(comp, result.components[comp.code], responses.get(comp.code), lang, stale.get(comp.code),
+                           files=files.get(comp.code, 0))
             shown += 1
         if shown == 0 and codes is None:
             st.success(t("assessment.all_answered_here", lang))
@@ -92,8 +95,9 @@ def main_index_form(fw: Framework, main_code: str, lang: str, only_unanswered: b
 
 
 def component_form(comp: Component, scored: ComponentScore, given: Response | None, lang: str,
-                   stale: UnreadableAnswer | None = None) -> None:
-    """One component's row; ``stale``: its stored answer that the current rule no longer reads (said, kept)."""
+                   stale: UnreadableAnswer | None = None, files: int | None = None) -> None:
+    """One component's row; ``stale``: its stored answer that the current rule no longer reads (said, kept);
+    ``files``: its number of evidence files (None: no evidence-file button)."""
     code = comp.code
     if forms.key(code, "evidence") not in st.session_state:
         # The form is (re)filled from storage now: first shown, or after an upload, a refused save, a new period.
@@ -114,6 +118,8 @@ def component_form(comp: Component, scored: ComponentScore, given: Response | No
                       on_change=save_component, args=(comp,), width=SIDE_WIDTH, placeholder=texts.evidence_hint)
         st.text_input(texts.note, initial[forms.key(code, "note")], key=forms.key(code, "note"),
                       on_change=save_component, args=(comp,), width=SIDE_WIDTH)
+        if files is not None:
+            evidence_popover(code, files, lang)
     if comp.measured_by == "ministry":
         st.caption(":material/info: " + t("assessment.ministry", lang))
     if given is not None and given.points is not None and comp.rule.type not in ("direct", "parts"):

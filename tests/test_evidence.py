@@ -195,3 +195,24 @@ def _key(estore: Store, file_id: int) -> str:
 
     with estore.engine.connect() as conn:
         return conn.scalar(select(EvidenceFile.storage_key).where(EvidenceFile.id == file_id))
+
+
+def test_reports_count_components_with_and_without_evidence(fw2022):
+    import openpyxl
+
+    from dti.decide import report
+    from dti.scoring.engine import Response, score
+
+    responses = {"1.1": Response("1.1", points=2.0, evidence="Quyết định 12"),  # a text
+                 "1.2": Response("1.2", points=1.0),  # a file only
+                 "1.3": Response("1.3", points=1.0)}  # nothing
+    data = report.ReportData(fw2022, responses, score(fw2022, responses), evidence_files={"1.2": 2})
+    assert report.evidence_counts(data) == (2, 1)
+    assert "2 chỉ số đã trả lời có minh chứng" in report.html_report(data) and "1 chỉ số còn thiếu" in \
+        report.html_report(data)
+    wb = openpyxl.load_workbook(io.BytesIO(report.excel_report(data)))
+    summary = {row[0]: row[1] for row in wb.worksheets[0].iter_rows(values_only=True) if row and row[0]}
+    assert summary["Chỉ số đã trả lời có minh chứng"] == 2 and summary["Chỉ số đã trả lời thiếu minh chứng"] == 1
+    comps = list(wb.worksheets[1].iter_rows(values_only=True))
+    col = comps[0].index("Số tệp minh chứng")
+    assert {r[0]: r[col] for r in comps[1:]}["1.2"] == 2

@@ -73,3 +73,57 @@ def test_another_agencys_component_shows_no_files_and_no_uploader(db):
     assert not [u for u in at.get("file_uploader") if u.key and u.key.startswith("ev_up_")]
     assert "tai-chinh.pdf" not in " ".join(c.value for c in at.caption)
     assert any("1.2" in c.value for c in at.caption)  # says it is read-only
+
+
+def run_scenarios(actor: Actor | None = None, query: dict | None = None) -> AppTest:
+    at = AppTest.from_file(str(registry.REPO_ROOT / "pages" / "scenarios.py"), default_timeout=60)
+    if actor is not None:
+        at.session_state["actor"] = actor
+    for k, v in (query or {}).items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_a_scenario_survives_a_server_restart_and_is_renamed_and_deleted(db):
+    at = run_scenarios()
+    at.text_input(key="decide_new_name").input("Nâng hạ tầng").run()
+    at.button(key="decide_create").click().run()
+    pid = db.latest_assessment("dti-2022-province").id
+    assert [s.name for s in db.scenarios(pid)] == ["Nâng hạ tầng"]
+    # An edit of the scenario (main index 4 at 0,9) is saved at once.
+    editor_key = next(k for k in at.session_state if str(k).startswith("decide_ed_") and str(k).endswith("_m"))
+    at.session_state[editor_key] = {"edited_rows": {3: {"Giá trị kịch bản": 0.9}}, "added_rows": [],
+                                    "deleted_rows": []}
+    at.run()
+    assert not at.exception
+    assert db.scenarios(pid)[0].main_values == {"4": 0.9}
+
+    state._open_store.clear()  # the server restarts: a new process, a new engine, a fresh session
+    fresh = run_scenarios()
+    assert fresh.selectbox(key="decide_selected").options == ["Nâng hạ tầng"]
+    assert "Nâng hạ tầng" in str(fresh.query_params["scn"]) and "m4:0.9" in str(fresh.query_params["sc"])
+
+    fresh.text_input(key="decide_rename_Nâng hạ tầng").input("Hạ tầng số").run()
+    fresh.button(key="decide_rename_go_Nâng hạ tầng").click().run()
+    assert [s.name for s in db.scenarios(pid)] == ["Hạ tầng số"]
+    assert fresh.selectbox(key="decide_selected").value == "Hạ tầng số"
+    fresh.button(key="decide_delete").click().run()
+    assert db.scenarios(pid) == []
+    assert any("Chưa có kịch bản nào" in i.value for i in run_scenarios().info)
+
+
+def test_a_shared_link_still_opens_and_a_viewer_saves_nothing(db):
+    pid = db.assessment("dti-2022-province", 2025, 4).id
+    db.save_scenario(COORD, pid, "Kịch bản A", {}, {"9": 0.5})
+    viewer = Actor("xem", "viewer")
+    at = run_scenarios(viewer, {"scn": "Kịch bản A", "sc": "m9:0.8"})
+    assert any("Kịch bản A (2)" in s.value for s in at.success)  # beside the saved one, never over it
+    assert set(at.selectbox(key="decide_selected").options) == {"Kịch bản A", "Kịch bản A (2)"}
+    assert any("chỉ xem" in c.value.lower() for c in at.caption)
+    assert [(s.name, s.main_values) for s in db.scenarios(pid)] == [("Kịch bản A", {"9": 0.5})]
+
+    agency = Actor("so", "agency", db.add_agency(COORD, "Sở Nội vụ"))
+    at = run_scenarios(agency, {"scn": "Của sở", "sc": "m9:0.7"})
+    assert [(s.name, s.created_by) for s in db.scenarios(pid)] == [("Kịch bản A", "coord"), ("Của sở", "so")]

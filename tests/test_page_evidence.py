@@ -127,3 +127,18 @@ def test_a_shared_link_still_opens_and_a_viewer_saves_nothing(db):
     agency = Actor("so", "agency", db.add_agency(COORD, "Sở Nội vụ"))
     at = run_scenarios(agency, {"scn": "Của sở", "sc": "m9:0.7"})
     assert [(s.name, s.created_by) for s in db.scenarios(pid)] == [("Kịch bản A", "coord"), ("Của sở", "so")]
+
+
+def test_the_coordinator_sees_evidence_files_in_progress_and_history(db):
+    pid = db.assessment("dti-2022-province", 2025, 1).id
+    a = db.add_agency(COORD, "Sở Nội vụ")
+    db.assign(COORD, pid, "1.3", a)
+    db.assign(COORD, pid, "1.4", a)
+    db.save_response(COORD, pid, "1.3", 0, value="có")
+    db.add_evidence(Actor("snv", "agency", a), pid, "1.3", PDF, "cong-van.pdf")
+    at = open_page("pages/coordinator.py")
+    progress = at.dataframe[0].value
+    assert list(progress["Có tệp minh chứng"]) == [1] and list(progress["Thiếu minh chứng"]) == [1]
+    history = next(d.value for d in at.dataframe if "Thao tác" in d.value.columns)
+    assert "Thêm tệp minh chứng" in list(history["Thao tác"])
+    assert any("cong-van.pdf" in str(w) for w in history.iloc[:, -1])

@@ -216,3 +216,23 @@ def test_reports_count_components_with_and_without_evidence(fw2022):
     comps = list(wb.worksheets[1].iter_rows(values_only=True))
     col = comps[0].index("Số tệp minh chứng")
     assert {r[0]: r[col] for r in comps[1:]}["1.2"] == 2
+
+
+def test_an_unreachable_object_store_is_said_and_nothing_is_recorded(db_url, fw_all_rules):
+    import socket
+
+    with socket.socket() as sock:  # a port where nothing listens
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    down = ev.store_from_settings({"s3_bucket": "b", "s3_endpoint_url": f"http://127.0.0.1:{port}",
+                                   "s3_access_key_id": "k", "s3_secret_access_key": "hemmelig-123"}, environ={})
+    s = Store.open(db_url, frameworks={fw_all_rules.id: fw_all_rules}.__getitem__, evidence=down)
+    try:
+        period = s.assessment("all-rules", 2025, 1)
+        with pytest.raises(ev.EvidenceUnavailable) as exc:
+            s.add_evidence(COORD, period.id, "1.1", PDF, "a.pdf")
+        assert f"127.0.0.1:{port}" in exc.value.message("vi") and "không có gì được lưu" in exc.value.message("vi")
+        assert "hemmelig-123" not in f"{exc.value} {exc.value.message('en')}"  # never the secret key
+        assert s.evidence_files(COORD, period.id) == [] and s.history(period.id) == []
+    finally:
+        s.close()

@@ -148,7 +148,10 @@ def scenario_editor(ns: str, fw: Framework, baseline: Result, lang: str, share: 
         st.session_state[f"{ns}_selected"] = st.session_state.pop(f"{ns}_selected_next")
     if st.session_state.get(f"{ns}_selected") not in names:
         st.session_state[f"{ns}_selected"] = names[-1]
-    pick, delete = st.columns([3, 1], vertical_alignment="bottom")
+    if _persisted(ns):  # rename beside delete: one row
+        pick, delete, rename = st.columns([5, 2, 1.3], vertical_alignment="bottom")
+    else:
+        pick, delete = st.columns([3, 1], vertical_alignment="bottom")
     selected = pick.selectbox(t("scenarios.pick", lang), names, key=f"{ns}_selected")
     if delete.button(t("scenarios.delete", lang), key=f"{ns}_delete", icon=":material/delete:"):
         problem = state.delete_scenario(selected) if _persisted(ns) and store[selected]["saved"] is not None \
@@ -159,7 +162,8 @@ def scenario_editor(ns: str, fw: Framework, baseline: Result, lang: str, share: 
             st.rerun()
         st.error(problem)
     if _persisted(ns):
-        _rename(ns, fw, store, selected, lang)
+        with rename:
+            _rename(ns, fw, store, selected, lang)
     if st.session_state.get(f"{ns}_shown") != selected:  # switching scenarios: editors restart from the latest
         st.session_state[f"{ns}_shown"] = selected
         _restart_editors(ns, fw)

@@ -22,6 +22,8 @@ def _key(code: str, what: str) -> str:
 
 
 def size_text(size: int, lang: str) -> str:
+    if size < 1024:
+        return f"{size} B"
     if size < 1024 * 1024:
         return f"{fmt_number(size / 1024, lang, 0)} KB"
     return f"{fmt_number(size / 2**20, lang, 1)} MB"
@@ -74,9 +76,17 @@ def _upload(code: str, generation: int, lang: str) -> None:
     st.session_state[_key(code, "msg")] = ("ok", t("evidence.uploaded", lang, name=plain(uploaded.name))) \
         if problem is None else ("error", problem)
     st.session_state[_key(code, "gen")] = generation + 1  # a fresh, empty uploader
+    _keep_open(code)
+
+
+def _keep_open(code: str) -> None:
+    # The button's label (the number of files) is part of the popover's identity: a new count makes a new
+    # widget, closed unless its key says open.
+    st.session_state[_key(code, "pop")] = True
 
 
 def _delete(code: str, file_id: int, name: str, lang: str) -> None:
     problem = state.delete_evidence(file_id)
     st.session_state[_key(code, "msg")] = ("ok", t("evidence.deleted", lang, name=plain(name))) \
         if problem is None else ("error", problem)
+    _keep_open(code)

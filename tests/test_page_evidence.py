@@ -142,3 +142,14 @@ def test_the_coordinator_sees_evidence_files_in_progress_and_history(db):
     history = next(d.value for d in at.dataframe if "Thao tác" in d.value.columns)
     assert "Thêm tệp minh chứng" in list(history["Thao tác"])
     assert any("cong-van.pdf" in str(w) for w in history.iloc[:, -1])
+
+
+def test_the_agency_page_has_the_evidence_button_of_each_own_component(db):
+    pid = db.assessment("dti-2022-province", 2025, 4).id
+    mine = db.add_agency(COORD, "Sở Nội vụ")
+    db.assign(COORD, pid, "1.1", mine)
+    agency = Actor("sonv", "agency", mine)
+    at = open_page("pages/agency.py", agency, {"ev_pop_1.1": True})
+    at.file_uploader(key="ev_up_0_1.1").set_value(("bao-cao.pdf", PDF, "application/pdf")).run()
+    assert not at.exception
+    assert [f.file_name for f in db.evidence_files(agency, pid, "1.1")] == ["bao-cao.pdf"]

@@ -51,9 +51,10 @@ def _save_status(code: str) -> None:
 
 
 stale = state.get_unreadable()
+files = state.evidence_counts()
 for comp in (c for c in fw.components if c.code in mine):
     assessment_form.component_form(comp, result.components[comp.code], responses.get(comp.code), lang,
-                                   stale.get(comp.code))
+                                   stale.get(comp.code), files=files.get(comp.code, 0))
     saved = stored.get(comp.code)
     left, right = st.columns([1, 2])
     st.session_state[f"s_status_{comp.code}"] = saved.status if saved else "not_started"

@@ -37,7 +37,8 @@ data = report.ReportData(
     rank=None if result.is_empty else table.estimate_rank(result.dti, year, "dti", rank_of),
     scenario=scenarios.apply(fw, responses, saved[picked]) if picked in saved else None,
     plan=plan if include_plan else None, period=state.export_context(lang).period(),
-    appraisal={c: r.appraisal_points for c, r in state.get_stored().items() if r.appraisal_points is not None})
+    appraisal={c: r.appraisal_points for c, r in state.get_stored().items() if r.appraisal_points is not None},
+    evidence_files=state.evidence_counts())
 st.metric(t("common.dti", lang), fmt_number(result.dti, lang))
 st.caption(widgets.basis_caption(result, lang))
 

@@ -19,6 +19,7 @@ from dti.scoring.rules import InputError, is_blank
 from dti.storage.repo import UnreadableAnswer
 from ui import forms, state, widgets
 from ui import lang as ui_lang
+from ui.evidence import evidence_popover
 
 SIDE_WIDTH = 210  # px: evidence and note beside the answer
 
@@ -71,6 +72,7 @@ def main_index_form(fw: Framework, main_code: str, lang: str, only_unanswered: b
         main_index = fw.main_index_by_code[main_code]
         responses = state.get_responses()
         stale = state.get_unreadable()
+        files = state.evidence_counts()
         result = score(fw, responses)
         agg = result.main_indices[main_code]
         with st.container(horizontal=True):  # three equal metrics in one layout block
@@ -91,7 +93,7 @@ def main_index_form(fw: Framework, main_code: str, lang: str, only_unanswered: b
             if codes is not None and comp.code not in codes:
                 continue
             component_form(comp, result.components[comp.code], responses.get(comp.code), lang, stale.get(comp.code),
-                           editable, scope)
+                           editable, scope, files=files.get(comp.code, 0))
             shown += 1
         if shown == 0 and codes is None:
             st.success(t("assessment.all_answered_here", lang))
@@ -101,11 +103,12 @@ def main_index_form(fw: Framework, main_code: str, lang: str, only_unanswered: b
 
 def component_form(comp: Component, scored: ComponentScore, given: Response | None, lang: str,
                    stale: UnreadableAnswer | None = None, editable: set[str] | None = None,
-                   scope: str | None = None) -> None:
+                   scope: str | None = None, files: int | None = None) -> None:
     """One component's row; read-only (disabled) unless ``editable`` (None: every component) holds it.
 
     ``stale``: its stored answer that the current rule no longer reads (said, kept). ``scope``:
-    ui.state.form_scope(), the part of the widget keys bound to the assessment on screen.
+    ui.state.form_scope(), the part of the widget keys bound to the assessment on screen. ``files``: its number
+    of evidence files (None: no evidence-file button).
     """
     code = comp.code
     scope = state.form_scope() if scope is None else scope
@@ -130,6 +133,8 @@ def component_form(comp: Component, scored: ComponentScore, given: Response | No
                       width=SIDE_WIDTH, placeholder=texts.evidence_hint, disabled=disabled)
         st.text_input(texts.note, initial[forms.key(code, "note", scope)], key=forms.key(code, "note", scope),
                       on_change=save_component, args=(comp,), width=SIDE_WIDTH, disabled=disabled)
+        if files is not None:
+            evidence_popover(code, files, lang)
     if comp.measured_by == "ministry":
         st.caption(":material/info: " + t("assessment.ministry", lang))
     method_caption(comp, lang)

@@ -18,25 +18,61 @@ from dti.framework.model import Framework
 from dti.i18n import fmt_number, fmt_points, t
 from dti.io import limits
 from dti.scoring.engine import InputProblems, Response, Result
-from ui import widgets
+from ui import state, widgets
 from ui.widgets import plain
 
 LINK_NAME, LINK_OVERRIDES = "scn", "sc"
 
 
-# --- Scenario store: {edition id: {name: {"seed": Scenario, "current": Scenario}}} in session state ------------
+# --- Scenario store: {key: {name: {"seed", "current", "saved"}}} in session state --------------------------------
+# The real assessment's scenarios (namespace PERSISTED_NS) are saved in the database per period through ui.state:
+# "saved" is the version stored there (None: not stored yet), and every checked edit is saved at once, like an
+# answer. The workshop's scenarios stay in the session.
+
+PERSISTED_NS = "decide"
 
 
-def _store(ns: str, fw: Framework) -> dict[str, dict[str, Scenario]]:
-    return st.session_state.setdefault(f"{ns}_scenarios", {}).setdefault(fw.id, {})
+def _persisted(ns: str) -> bool:
+    return ns == PERSISTED_NS
+
+
+def _store(ns: str, fw: Framework) -> dict[str, dict]:
+    if not _persisted(ns):
+        return st.session_state.setdefault(f"{ns}_scenarios", {}).setdefault(fw.id, {})
+    # Per edition and period: switching the period shows that period's scenarios.
+    local = st.session_state.setdefault(f"{ns}_scenarios", {}).setdefault(
+        f"{fw.id}@{state.current_period()}", {})
+    saved = {s.name: Scenario(s.name, s.component_points, s.main_values) for s in state.saved_scenarios()}
+    for name in [n for n, rec in local.items() if rec["saved"] is not None and n not in saved]:
+        del local[name]  # deleted (here or in another session)
+    for name, scenario in saved.items():
+        if name in local:
+            local[name]["saved"] = scenario
+        else:
+            local[name] = {"seed": scenario, "current": scenario, "saved": scenario}
+    return local
 
 
 def add_scenario(ns: str, fw: Framework, scenario: Scenario) -> None:
     """Add (or replace) a scenario and select it; its editors start from ``scenario``."""
     store = _store(ns, fw)
-    store[scenario.name] = {"seed": scenario, "current": scenario}
+    before = store.get(scenario.name, {}).get("saved")
+    store[scenario.name] = {"seed": scenario, "current": scenario, "saved": before}
     st.session_state[f"{ns}_selected"] = scenario.name
     _restart_editors(ns, fw)
+    _save(ns, store[scenario.name])
+
+
+def _save(ns: str, record: dict) -> None:
+    """Save a persisted scenario whose checked overrides differ from the stored ones (an error says why not)."""
+    current = record["current"]
+    if not _persisted(ns) or current == record["saved"] or not state.may_save_scenarios():
+        return
+    problem = state.save_scenario(current.name, current.component_points, current.main_values)
+    if problem is None:
+        record["saved"] = current
+    else:
+        st.error(problem)
 
 
 def _restart_editors(ns: str, fw: Framework) -> None:
@@ -64,6 +100,14 @@ def open_shared_link(ns: str, fw: Framework, lang: str) -> None:
     except InputProblems as exc:
         st.error(t("scenarios.bad_link", lang, problems=plain("; ".join(str(p) for p in exc.problems))))
         return
+    store = _store(ns, fw)
+    if scenario.name in store and store[scenario.name]["current"] != scenario:
+        # A different scenario of that name is saved already: the link opens beside it, never over it.
+        n = 2
+        while f"{scenario.name} ({n})" in store:
+            n += 1
+        scenario = Scenario(f"{scenario.name} ({n})"[:scenarios.MAX_NAME], scenario.component_points,
+                            scenario.main_values)
     add_scenario(ns, fw, scenario)
     st.success(t("scenarios.opened_link", lang, name=plain(scenario.name)))
 
@@ -79,8 +123,12 @@ def _share(ns: str, scenario: Scenario, lang: str) -> None:
 
 
 def scenario_editor(ns: str, fw: Framework, baseline: Result, lang: str, share: bool = True) -> None:
-    """Create, pick, edit and delete scenarios; each edit is checked before it is kept."""
+    """Create, pick, edit, rename and delete scenarios; each edit is checked before it is kept (and saved)."""
     store = _store(ns, fw)
+    if _persisted(ns):
+        period = state.export_context(lang).period()
+        st.caption(t("evidence.scenario_saved_note", lang, period=period) if state.may_save_scenarios()
+                   else t("evidence.scenario_read_only", lang))
     new, button = st.columns([3, 1], vertical_alignment="bottom")
     name = new.text_input(t("scenarios.new_name", lang), key=f"{ns}_new_name",
                           placeholder=t("scenarios.default_name", lang, n=len(store) + 1), max_chars=60)
@@ -90,18 +138,31 @@ def scenario_editor(ns: str, fw: Framework, baseline: Result, lang: str, share: 
             st.warning(t("scenarios.duplicate_name", lang, name=plain(name)))
         else:
             add_scenario(ns, fw, Scenario(name))
+            store = _store(ns, fw)
     if not store:
         st.info(t("scenarios.none_yet", lang))
         return
     names = list(store)
+    if f"{ns}_selected_next" in st.session_state:  # renamed in the previous run
+        st.session_state[f"{ns}_selected"] = st.session_state.pop(f"{ns}_selected_next")
     if st.session_state.get(f"{ns}_selected") not in names:
         st.session_state[f"{ns}_selected"] = names[-1]
-    pick, delete = st.columns([3, 1], vertical_alignment="bottom")
+    if _persisted(ns):  # rename beside delete: one row
+        pick, delete, rename = st.columns([5, 2, 1.3], vertical_alignment="bottom")
+    else:
+        pick, delete = st.columns([3, 1], vertical_alignment="bottom")
     selected = pick.selectbox(t("scenarios.pick", lang), names, key=f"{ns}_selected")
     if delete.button(t("scenarios.delete", lang), key=f"{ns}_delete", icon=":material/delete:"):
-        del store[selected]
-        st.session_state.pop(f"{ns}_selected", None)
-        st.rerun()
+        problem = state.delete_scenario(selected) if _persisted(ns) and store[selected]["saved"] is not None \
+            else None
+        if problem is None:
+            store.pop(selected, None)
+            st.session_state.pop(f"{ns}_selected", None)
+            st.rerun()
+        st.error(problem)
+    if _persisted(ns):
+        with rename:
+            _rename(ns, fw, store, selected, lang)
     if st.session_state.get(f"{ns}_shown") != selected:  # switching scenarios: editors restart from the latest
         st.session_state[f"{ns}_shown"] = selected
         _restart_editors(ns, fw)
@@ -114,9 +175,34 @@ def scenario_editor(ns: str, fw: Framework, baseline: Result, lang: str, share: 
         st.error(t("scenarios.invalid", lang) + "\n\n" + "\n".join(f"- {plain(p)}" for p in exc.problems))
         return
     record["current"] = edited
+    _save(ns, record)
     if share:
         with st.expander(t("scenarios.share", lang), icon=":material/link:"):
             _share(ns, edited, lang)
+
+
+def _rename(ns: str, fw: Framework, store: dict[str, dict], selected: str, lang: str) -> None:
+    """Rename the selected saved scenario (a popover: the row stays compact)."""
+    if store[selected]["saved"] is None or not state.may_save_scenarios():
+        return
+    with st.popover(t("evidence.rename", lang), icon=":material/edit:"):
+        new_name = st.text_input(t("evidence.new_scenario_name", lang), value=selected, max_chars=scenarios.MAX_NAME,
+                                 key=f"{ns}_rename_{selected}")
+        if st.button(t("evidence.rename", lang), key=f"{ns}_rename_go_{selected}"):
+            new_name = (new_name or "").strip()
+            if new_name == selected:
+                return
+            problem = state.rename_scenario(selected, new_name)
+            if problem is not None:
+                st.error(problem)
+                return
+            record = store.pop(selected)
+            renamed = Scenario(new_name, record["current"].component_points, record["current"].main_values)
+            store[new_name] = {"seed": renamed, "current": renamed,
+                               "saved": Scenario(new_name, record["saved"].component_points,
+                                                 record["saved"].main_values)}
+            st.session_state[f"{ns}_selected_next"] = new_name
+            st.rerun()
 
 
 def _edit_overrides(fw: Framework, baseline: Result, seed: Scenario, lang: str, key: str) -> Scenario:

@@ -21,8 +21,9 @@ import streamlit as st
 from dti.framework import registry
 from dti.framework.model import Framework
 from dti.framework.validation import Problem
-from dti.i18n import fmt_points, name, plain_number, t
+from dti.i18n import fmt_number, fmt_points, name, plain_number, t
 from dti.io.export import ExportContext, file_name
+from dti.roles import StorageError
 from dti.scoring.appraised import AppraisedResult, score_appraised
 from dti.scoring.engine import InputProblems, Response
 from dti.storage import (
@@ -37,7 +38,8 @@ from dti.storage import (
     auth,
 )
 from dti.storage import db as storage_db
-from dti.storage.repo import ImportPlan, ReplaceNotConfirmed, UnreadableAnswer
+from dti.storage import evidence as evidence_lib
+from dti.storage.repo import EvidenceInfo, ImportPlan, ReplaceNotConfirmed, StoredScenario, UnreadableAnswer
 from ui import forms
 from ui import lang as ui_lang
 from ui.memo import memo
@@ -51,6 +53,7 @@ DATABASE_URL_KEY = "database_url"  # resolved once per session
 OIDC_KEY = "oidc"
 SEEN_KEY = "seen_versions"  # (url, edition, year, quarter, code) → version of the answer the form was filled from
 FORM_SCOPE_KEY = "form_scope"  # ((url, edition, year, quarter, user, role), counter): see form_scope()
+EVIDENCE_SETTINGS_KEY = "evidence_settings"
 UNSAVED_KEY = "unsaved"  # code → the answer a storage fault kept from being saved, shown again until saved
 
 log = logging.getLogger("dti.app")
@@ -121,14 +124,28 @@ def database_url() -> str:
 
 def store() -> Store:
     """The database, opened (and migrated to the latest schema) once per server process."""
-    return _open_store(database_url(), os.environ.get("DTI_FRAMEWORKS_DIR", ""))
+    return _open_store(database_url(), os.environ.get("DTI_FRAMEWORKS_DIR", ""), _evidence_settings())
 
 
 @st.cache_resource(show_spinner=False)
-def _open_store(url: str, frameworks_dir: str) -> Store:  # both are the cache key
+def _open_store(url: str, frameworks_dir: str, evidence_settings: tuple = ()) -> Store:  # all are the cache key
     # A failed opening raises StorageUnavailable and st.cache_resource keeps nothing: the next run tries again,
     # so the app recovers by itself once the folder, the disk or the server is back.
-    return Store.open(url, frameworks=_framework_for)
+    files = evidence_lib.store_from_settings(dict(evidence_settings)) if evidence_settings else None
+    return Store.open(url, frameworks=_framework_for, evidence=files)
+
+
+def _evidence_settings() -> tuple:
+    """secrets.toml's [evidence] section (an S3-compatible store), once per session; () when there is none (the
+    environment, then the data folder, decide: see dti.storage.evidence)."""
+    remembered = memo()
+    if EVIDENCE_SETTINGS_KEY not in remembered:
+        try:
+            section = st.secrets.get("evidence") or {}
+        except Exception:  # no secrets.toml at all
+            section = {}
+        remembered[EVIDENCE_SETTINGS_KEY] = tuple(sorted((str(k), str(v)) for k, v in dict(section).items()))
+    return remembered[EVIDENCE_SETTINGS_KEY]
 
 
 def fault_message(exc: StorageUnavailable, lang: str) -> str:
@@ -565,3 +582,125 @@ def carry_target_busy(target_id: str) -> str | None:
     if already:
         return t("editions.carry_target_busy", ui_lang.current(), n=len(already), period=f"Q{quarter}/{year}")
     return None
+
+
+# --- evidence files --------------------------------------------------------------------------------
+
+
+def _refusal(exc: Exception, lang: str, code: str = "") -> str:
+    """Why a write of an evidence file or a scenario was refused, in ``lang`` (names shown as text)."""
+    from ui.widgets import plain  # ui.widgets imports this module
+
+    if isinstance(exc, StorageUnavailable):
+        return fault_message(exc, lang)
+    if isinstance(exc, PermissionDenied):
+        return t("evidence.denied", lang, code=plain(exc.code or code))
+    if isinstance(exc, InputProblems):
+        return "; ".join(plain(p.message_vi if lang != "en" and p.message_vi else p.message) for p in exc.problems)
+    key = getattr(exc, "key", "")
+    if key == "evidence_gone":
+        return t("evidence.err_gone", lang)
+    # EvidenceRefused, EvidenceUnavailable and the scenario refusals: their text is evidence.err_<key>.
+    params = {k: plain(v) if isinstance(v, str) else fmt_number(v, lang, 1) if isinstance(v, float) else v
+              for k, v in getattr(exc, "params", {}).items()}
+    return t(f"evidence.err_{key}", lang, **params)
+
+
+def _actor() -> Actor:
+    return current_actor() or Actor("?", "viewer")
+
+
+def evidence_counts() -> dict[str, int]:
+    """Component code → its number of evidence files in the current period."""
+    found = current_assessment()
+    return store().evidence_counts(found.id) if found else {}
+
+
+def evidence_files(code: str) -> list[EvidenceInfo]:
+    """The evidence files of a component the current user may see (none when they may not)."""
+    try:
+        found = current_assessment()
+        return store().evidence_files(_actor(), found.id, code) if found else []
+    except PermissionDenied:
+        return []
+
+
+def can_edit(code: str) -> bool:
+    allowed = editable_codes()  # the rule that refuses writes (a period nobody saved into yet included)
+    return allowed is None or code in allowed
+
+
+def add_evidence(code: str, data: bytes, name: str) -> str | None:
+    """Store an uploaded evidence file of ``code``; None when stored, else the reason (nothing was stored)."""
+    lang = ui_lang.current()
+    try:
+        store().add_evidence(_actor(), assessment_to_write().id, code, data, name)
+    except (StorageError, StorageUnavailable, InputProblems) as exc:
+        return _refusal(exc, lang, code)
+    return None
+
+
+def evidence_reader(file_id: int) -> Callable[[], bytes]:
+    """A function reading an evidence file's bytes when it is downloaded (outside the script run, where session
+    state is not available), with the role check of the user who was shown the button."""
+    database, actor, assessment_id = store(), _actor(), current_assessment().id  # a listed file: the period exists
+    return lambda: database.evidence_content(actor, assessment_id, file_id)[1]
+
+
+def delete_evidence(file_id: int) -> str | None:
+    lang = ui_lang.current()
+    try:
+        store().delete_evidence(_actor(), assessment_to_write().id, file_id)
+    except (StorageError, StorageUnavailable) as exc:
+        return _refusal(exc, lang)
+    return None
+
+
+# --- saved what-if scenarios ----------------------------------------------------------------------
+
+
+def saved_scenarios() -> list[StoredScenario]:
+    """The scenarios saved for the current period."""
+    found = current_assessment()
+    return store().scenarios(found.id) if found else []
+
+
+def may_save_scenarios() -> bool:
+    return _actor().role != "viewer"
+
+
+def save_scenario(name: str, component_points: Mapping[str, float], main_values: Mapping[str, float]) -> str | None:
+    """Save (create or update) a scenario of the current period; None when saved, else the reason."""
+    try:
+        store().save_scenario(_actor(), assessment_to_write().id, name, component_points, main_values)
+    except (StorageError, StorageUnavailable) as exc:
+        return _scenario_refusal(exc, name)
+    return None
+
+
+def rename_scenario(old: str, new: str) -> str | None:
+    try:
+        store().rename_scenario(_actor(), assessment_to_write().id, old, new)
+    except (StorageError, StorageUnavailable) as exc:
+        return _scenario_refusal(exc, old)
+    return None
+
+
+def delete_scenario(name: str) -> str | None:
+    try:
+        store().delete_scenario(_actor(), assessment_to_write().id, name)
+    except (StorageError, StorageUnavailable) as exc:
+        return _scenario_refusal(exc, name)
+    return None
+
+
+def _scenario_refusal(exc: Exception, name: str) -> str:
+    from ui.widgets import plain
+
+    lang = ui_lang.current()
+    if isinstance(exc, PermissionDenied):
+        if _actor().role == "viewer":
+            return t("evidence.scenario_read_only", lang)
+        who = next((s.created_by for s in saved_scenarios() if s.name == name), "?")
+        return t("evidence.scenario_not_yours", lang, name=plain(name), who=plain(who))
+    return _refusal(exc, lang)

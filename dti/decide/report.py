@@ -43,6 +43,15 @@ class ReportData:
     on: date | None = None
     period: str = ""  # e.g. "Quý 4/2026": every report names its period
     appraisal: Mapping[str, float | None] | None = None  # code → appraised points, where appraised
+    evidence_files: Mapping[str, int] | None = None  # code → number of evidence files (None: not counted)
+
+
+def evidence_counts(data: ReportData) -> tuple[int, int]:
+    """(present, missing): answered components with evidence (a text, a link or a file) and without."""
+    files = data.evidence_files or {}
+    answered = [code for code, r in data.responses.items() if r.is_answered]
+    present = sum(1 for code in answered if data.responses[code].evidence.strip() or files.get(code))
+    return present, len(answered) - present
 
 
 safe_cell = safe_text  # the one rule for every exported cell (formula-like text kept as text, control characters out)
@@ -200,7 +209,7 @@ svg.chart {{ width: 100%; height: auto; display: block; }}
 <small>{_esc(basis)} · {_esc(t('common.answered', lang, answered=r.answered, total=r.total))}</small></div>
 {appraised_line}{band_line}{rank_line}
 </div>
-{appraised_note}{provisional_note}
+{appraised_note}{_evidence_html(data)}{provisional_note}
 <div class=cols>
 <div><h2>{_esc(t('report.pillars', lang))}</h2><table><tr><th></th><th class=n>{_esc(t('report.value', lang))}</th>
 <th class=n>{_esc(t('report.band', lang))}</th></tr>{rows_pillars}</table></div>
@@ -215,6 +224,13 @@ svg.chart {{ width: 100%; height: auto; display: block; }}
 {_plan_html(data)}
 <p class=note>{_esc(t('report.band_note', lang)) if data.band else ''}</p>
 </body></html>"""
+
+
+def _evidence_html(data: ReportData) -> str:
+    if data.evidence_files is None:
+        return ""
+    present, missing = evidence_counts(data)
+    return f"<p class=meta>{_esc(t('evidence.report_line', data.lang, present=present, missing=missing))}</p>\n"
 
 
 def _band_text(b, lang: str) -> str:
@@ -280,6 +296,10 @@ def excel_report(data: ReportData) -> bytes:
         ws.append([safe_cell(t("report.band", lang)), round(data.band.dti.low, 6), round(data.band.dti.high, 6)])
     if data.rank and not r.is_empty:  # nothing answered ranks nowhere
         ws.append([safe_cell(t("report.rank", lang)), data.rank.rank, data.rank.among])
+    if data.evidence_files is not None:
+        present, missing = evidence_counts(data)
+        ws.append([safe_cell(t("evidence.report_present", lang)), present])
+        ws.append([safe_cell(t("evidence.report_missing", lang)), missing])
     ws.append([])
     ws.append([safe_cell(t("report.pillars", lang)), safe_cell(t("report.value", lang))])
     for p in fw.pillars:
@@ -300,9 +320,12 @@ def excel_report(data: ReportData) -> bytes:
     comp_ws = wb.create_sheet(t("report.sheet_components", lang)[:31])
     header = ["code", "main_index", "name", "status", "provenance", "value", "points", "max_points", "at_stake",
               "appraisal_points", "difference", "evidence", "note"]
+    if data.evidence_files is not None:
+        header.append("evidence_files")
     if data.scenario is not None:
         header.append("scenario_points")
-    comp_ws.append([safe_cell(t(f"excel.col_{h}" if h in ("appraisal_points", "difference") else f"report.col_{h}",
+    comp_ws.append([safe_cell(t("evidence.col_evidence_files", lang) if h == "evidence_files" else
+                              t(f"excel.col_{h}" if h in ("appraisal_points", "difference") else f"report.col_{h}",
                                 lang)) for h in header])
     for cell in comp_ws[1]:
         cell.font = Font(bold=True)
@@ -317,6 +340,8 @@ def excel_report(data: ReportData) -> bytes:
                round(score.at_stake, 6) if comp.rule.type != "not_scored" else 0, appraised,
                None if appraised is None or score.points is None else round(appraised - score.points, 6),
                safe_cell(resp.evidence if resp else ""), safe_cell(resp.note if resp else "")]
+        if data.evidence_files is not None:
+            row.append(data.evidence_files.get(comp.code, 0))
         if data.scenario is not None:
             sp = data.scenario.result.components[comp.code].points
             row.append(None if sp is None else round(sp, 6))

@@ -9,7 +9,19 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # Status of a response, in the words the agencies use (stored as these stable keys).
@@ -95,3 +107,35 @@ class HistoryRecord(Base):
     actor: Mapped[str] = mapped_column(String(200))
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     version: Mapped[int] = mapped_column(Integer)
+
+
+class EvidenceFile(Base):
+    """An evidence file of a component; its bytes are in the evidence store under ``storage_key``."""
+
+    __tablename__ = "evidence_file"
+    __table_args__ = (Index("ix_evidence_assessment_component", "assessment_id", "component_code"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id", ondelete="CASCADE"))
+    component_code: Mapped[str] = mapped_column(String(20))
+    file_name: Mapped[str] = mapped_column(String(300))  # as the user named it: shown as text, never a path
+    kind: Mapped[str] = mapped_column(String(20))  # pdf | png | jpeg | … (read from the content)
+    size: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64))
+    storage_key: Mapped[str] = mapped_column(String(200), unique=True)
+    uploaded_by: Mapped[str] = mapped_column(String(200))
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ScenarioRecord(Base):
+    """A named what-if scenario of an assessment period: only its overrides."""
+
+    __tablename__ = "scenario"
+    __table_args__ = (UniqueConstraint("assessment_id", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(100))
+    component_points: Mapped[dict] = mapped_column(JSON)
+    main_values: Mapped[dict] = mapped_column(JSON)
+    created_by: Mapped[str] = mapped_column(String(200))
+    updated_by: Mapped[str] = mapped_column(String(200))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -8,6 +8,8 @@ value that is there now, an import is one transaction, and every change appends 
 from __future__ import annotations
 
 import functools
+import hashlib
+import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -25,14 +27,17 @@ from dti.scoring.appraised import AppraisedResult, score_appraised
 from dti.scoring.engine import InputProblem, InputProblems, Response, Result, score
 from dti.scoring.rules import InputError, check_points, is_blank, points_from_value
 from dti.storage import db
+from dti.storage import evidence as evidence_lib
 from dti.storage.models import (
     STATUSES,
     Agency,
     Assessment,
     Assignment,
+    EvidenceFile,
     HistoryRecord,
     ProvinceProfile,
     ResponseRecord,
+    ScenarioRecord,
     User,
 )
 from dti.text import clean_text, clean_value
@@ -148,9 +153,46 @@ class AgencyProgress:
     name: str
     assigned: int
     answered: int
-    with_evidence: int
+    with_evidence: int  # components with an evidence text, a link or an evidence file
     finished: int
     late: bool
+    with_files: int = 0  # components with at least one evidence file
+
+    @property
+    def missing_evidence(self) -> int:
+        return self.assigned - self.with_evidence
+
+
+@dataclass(frozen=True)
+class EvidenceInfo:
+    """An evidence file as it is listed (its bytes come from ``Store.evidence_content``)."""
+
+    id: int
+    code: str
+    file_name: str  # as the user named it: show it as text
+    kind: str
+    size: int
+    uploaded_by: str
+    uploaded_at: datetime
+
+    @property
+    def media_type(self) -> str:
+        return evidence_lib.media_type(self.kind)
+
+
+@dataclass(frozen=True)
+class StoredScenario:
+    """A named what-if scenario of a period: its overrides (component → points, main index → value 0..1)."""
+
+    name: str
+    component_points: dict[str, float]
+    main_values: dict[str, float]
+    created_by: str
+    updated_by: str
+    updated_at: datetime
+
+
+SCENARIO_NAME_CHARS = 60  # as dti.decide.scenarios.MAX_NAME (storage does not import decide)
 
 
 @dataclass(frozen=True)
@@ -223,8 +265,10 @@ def next_period(year: int, quarter: int) -> tuple[int, int]:
 class Store:
     """A database of assessments. ``Store.open()`` creates and migrates it on first use."""
 
-    def __init__(self, engine: Engine, frameworks: Callable[[str], Framework] = registry.load):
+    def __init__(self, engine: Engine, frameworks: Callable[[str], Framework] = registry.load,
+                 evidence: evidence_lib.EvidenceStore | None = None):
         self.engine = engine
+        self._evidence = evidence
         self._session = sessionmaker(engine, expire_on_commit=False)
         self._load_framework = frameworks
         self._frameworks: dict[str, Framework] = {}
@@ -479,6 +523,12 @@ class Store:
         if actor.role == "viewer":
             raise PermissionDenied(actor, code, "a viewer account can read but not change answers")
         raise PermissionDenied(actor, code, "it is not assigned to your agency; ask the coordinator")
+
+    def _check_own_component(self, s: Session | Connection, actor: Actor, assessment_id: int, code: str) -> None:
+        """An agency acts only on the components assigned to it (the coordinator and viewers on every one): reads
+        of evidence files. The same assignment rule as for writes (``_editable``)."""
+        if actor.role == "agency" and code not in self._editable(s, actor, assessment_id):
+            raise PermissionDenied(actor, code, "it is not assigned to your agency; ask the coordinator")
 
     def _require_coordinator(self, actor: Actor, what: str) -> None:
         require_coordinator(actor, what)
@@ -817,15 +867,210 @@ class Store:
             for agency_id in [lead, *support]:
                 if agency_id is not None:
                     assigned.setdefault(agency_id, set()).add(code)
+        with_files = self.evidence_counts(assessment_id)
         out = []
         for agency in self.agencies():
             codes = assigned.get(agency.id, set())
             rows = [stored[c] for c in codes if c in stored]
             finished = sum(r.status == "done" for r in rows)
             late = bool(codes) and info.due_date is not None and today > info.due_date and finished < len(codes)
+            evidenced = {r.code for r in rows if r.has_evidence} | (codes & set(with_files))
             out.append(AgencyProgress(agency.id, agency.name, len(codes), sum(r.is_answered for r in rows),
-                                      sum(r.has_evidence for r in rows), finished, late))
+                                      len(evidenced), finished, late, len(codes & set(with_files))))
         return out
+
+    # --- evidence files -----------------------------------------------------------------------------
+
+    @property
+    def evidence_store(self) -> evidence_lib.EvidenceStore:
+        """Where evidence bytes are kept: as configured, else ``evidence/`` beside the SQLite file (or in
+        DTI_DATA_DIR for a server database)."""
+        if self._evidence is None:
+            folder = db.data_folder(self.engine.url.render_as_string(hide_password=False))
+            self._evidence = evidence_lib.store_from_settings(
+                default_folder=folder / "evidence" if folder is not None else None)
+        return self._evidence
+
+    def add_evidence(self, actor: Actor, assessment_id: int, code: str, data: bytes, name: str) -> EvidenceInfo:
+        """Store an evidence file of component ``code``: whoever may edit the component's answer may add it.
+
+        Refused (EvidenceRefused, nothing kept) when over the size limit per file or per assessment, or when its
+        content is not a PDF, an image or an Office document matching its name. Logged in the history.
+        """
+        name = clean_text(name, one_line=True).strip().replace("/", "_").replace("\\", "_")[
+            :evidence_lib.MAX_NAME_CHARS] or "evidence"
+        fw = self.framework_of(assessment_id)
+        if code not in fw.component_by_code:
+            raise InputProblems([InputProblem(code, f"is not a component of {fw.id}; check the code")])
+        with self._session() as s:
+            self._check_can_edit(s, actor, assessment_id, code)
+        kind = evidence_lib.check_file(data, name)
+        used = self.evidence_bytes(assessment_id)
+        if used + len(data) > evidence_lib.MAX_ASSESSMENT_BYTES:
+            limit = evidence_lib.MAX_ASSESSMENT_BYTES // 2**20
+            raise evidence_lib.EvidenceRefused(
+                f"{name}: the evidence files of this assessment would exceed {limit} MB; delete files no longer "
+                "needed or upload a smaller copy", "assessment_full", name=name, limit=limit, used=used / 2**20)
+        key = evidence_lib.new_key(assessment_id)
+        self.evidence_store.put(key, data, evidence_lib.media_type(kind))
+        now = _now()
+        try:
+            with self._session.begin() as s:
+                self._check_can_edit(s, actor, assessment_id, code)  # again, in the writing transaction
+                rec = EvidenceFile(assessment_id=assessment_id, component_code=code, file_name=name, kind=kind,
+                                   size=len(data), sha256=hashlib.sha256(data).hexdigest(), storage_key=key,
+                                   uploaded_by=actor.username, uploaded_at=now)
+                s.add(rec)
+                s.flush()
+                self._log(s, assessment_id, code, "evidence_add", {"file": [None, name]}, actor, now,
+                          self._version(s, assessment_id, code))
+                return _evidence_info(rec)
+        except BaseException:
+            self.evidence_store.delete(key)  # the record was not written: no file without its record
+            raise
+
+    def evidence_files(self, actor: Actor, assessment_id: int, code: str | None = None) -> list[EvidenceInfo]:
+        """The evidence files of one component (or of all the actor may see): an agency sees its own components'."""
+        with self._session() as s:
+            if code is not None:
+                self._check_own_component(s, actor, assessment_id, code)
+            q = select(EvidenceFile).where(EvidenceFile.assessment_id == assessment_id)
+            if code is not None:
+                q = q.where(EvidenceFile.component_code == code)
+            elif actor.role == "agency":
+                q = q.where(EvidenceFile.component_code.in_(self.components_of(assessment_id, actor.agency_id)))
+            return [_evidence_info(r) for r in s.scalars(q.order_by(EvidenceFile.id))]
+
+    def evidence_content(self, actor: Actor, assessment_id: int, file_id: int) -> tuple[EvidenceInfo, bytes]:
+        """An evidence file and its bytes, for whoever may see its component."""
+        with self._session() as s:
+            rec = self._evidence_record(s, assessment_id, file_id)
+            self._check_own_component(s, actor, assessment_id, rec.component_code)
+            info, key = _evidence_info(rec), rec.storage_key
+        return info, self.evidence_store.get(key)
+
+    def delete_evidence(self, actor: Actor, assessment_id: int, file_id: int) -> EvidenceInfo:
+        """Delete an evidence file: whoever may edit the component's answer; logged in the history."""
+        now = _now()
+        with self._session.begin() as s:
+            rec = self._evidence_record(s, assessment_id, file_id)
+            self._check_can_edit(s, actor, assessment_id, rec.component_code)
+            info, key = _evidence_info(rec), rec.storage_key
+            s.delete(rec)
+            self._log(s, assessment_id, info.code, "evidence_delete", {"file": [info.file_name, None]}, actor, now,
+                      self._version(s, assessment_id, info.code))
+        try:
+            self.evidence_store.delete(key)
+        except evidence_lib.EvidenceUnavailable:
+            # The record is gone (the file is deleted for every user); an orphan object only costs space.
+            pass
+        return info
+
+    def evidence_counts(self, assessment_id: int) -> dict[str, int]:
+        """Component code → number of evidence files (components without files are absent)."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(EvidenceFile.component_code, func.count()).where(
+                EvidenceFile.assessment_id == assessment_id).group_by(EvidenceFile.component_code))
+            return {code: n for code, n in rows}
+
+    def evidence_bytes(self, assessment_id: int) -> int:
+        with self.engine.connect() as conn:
+            return int(conn.scalar(select(func.coalesce(func.sum(EvidenceFile.size), 0)).where(
+                EvidenceFile.assessment_id == assessment_id)) or 0)
+
+    def _evidence_record(self, s: Session, assessment_id: int, file_id: int) -> EvidenceFile:
+        rec = s.get(EvidenceFile, file_id)
+        if rec is None or rec.assessment_id != assessment_id:
+            raise StorageError(f"evidence file {file_id} does not exist (deleted meanwhile?)", "evidence_gone")
+        return rec
+
+    def _version(self, s: Session, assessment_id: int, code: str) -> int:
+        """The answer's version a history row of a file refers to (0: no answer saved yet)."""
+        return s.scalar(select(ResponseRecord.version).where(ResponseRecord.assessment_id == assessment_id,
+                                                             ResponseRecord.component_code == code)) or 0
+
+    # --- what-if scenarios -------------------------------------------------------------------------
+
+    def scenarios(self, assessment_id: int) -> list[StoredScenario]:
+        """The period's saved scenarios, oldest first (everyone who may see the assessment sees them)."""
+        with self._session() as s:
+            rows = s.scalars(select(ScenarioRecord).where(ScenarioRecord.assessment_id == assessment_id)
+                             .order_by(ScenarioRecord.id))
+            return [_scenario(r) for r in rows]
+
+    def save_scenario(self, actor: Actor, assessment_id: int, name: str, component_points: Mapping[str, float],
+                      main_values: Mapping[str, float]) -> StoredScenario:
+        """Create or update the scenario ``name`` (overrides already checked by dti.decide.scenarios.check).
+
+        The coordinator and agencies save scenarios, viewers do not; an agency changes only the scenarios it
+        created.
+        """
+        name = self._scenario_name(actor, name)
+        fw = self.framework_of(assessment_id)
+        comps = {str(c): float(v) for c, v in component_points.items()}
+        mains = {str(c): float(v) for c, v in main_values.items()}
+        unknown = [c for c in comps if c not in fw.component_by_code] + \
+                  [c for c in mains if c not in fw.main_index_by_code]
+        if unknown or not all(math.isfinite(v) for v in [*comps.values(), *mains.values()]):
+            raise StorageError(f"scenario {name!r}: unknown codes {unknown} or a value that is not a number",
+                               "scenario_invalid", name=name)
+        now = _now()
+        with self._session.begin() as s:
+            rec = self._scenario_record(s, assessment_id, name)
+            if rec is None:
+                rec = ScenarioRecord(assessment_id=assessment_id, name=name, created_by=actor.username)
+                s.add(rec)
+            else:
+                self._check_scenario_owner(actor, rec)
+            rec.component_points, rec.main_values = comps, mains
+            rec.updated_by, rec.updated_at = actor.username, now
+            try:
+                s.flush()
+            except IntegrityError:  # saved under the same name by another session at the same moment
+                raise StorageError(f"a scenario named {name!r} exists already", "scenario_exists",
+                                   name=name) from None
+            return _scenario(rec)
+
+    def rename_scenario(self, actor: Actor, assessment_id: int, old: str, new: str) -> StoredScenario:
+        new = self._scenario_name(actor, new)
+        with self._session.begin() as s:
+            rec = self._scenario_record(s, assessment_id, old)
+            if rec is None:
+                raise StorageError(f"no scenario named {old!r} (deleted meanwhile?)", "scenario_gone", name=old)
+            self._check_scenario_owner(actor, rec)
+            if new != old and self._scenario_record(s, assessment_id, new) is not None:
+                raise StorageError(f"a scenario named {new!r} exists already", "scenario_exists", name=new)
+            rec.name, rec.updated_by, rec.updated_at = new, actor.username, _now()
+            s.flush()
+            return _scenario(rec)
+
+    def delete_scenario(self, actor: Actor, assessment_id: int, name: str) -> None:
+        with self._session.begin() as s:
+            if actor.role == "viewer":
+                raise PermissionDenied(actor, name, "a viewer account can read but not change scenarios")
+            rec = self._scenario_record(s, assessment_id, name)
+            if rec is None:
+                return  # deleted already: the wish is fulfilled
+            self._check_scenario_owner(actor, rec)
+            s.delete(rec)
+
+    def _scenario_name(self, actor: Actor, name: str) -> str:
+        if actor.role == "viewer":
+            raise PermissionDenied(actor, name, "a viewer account can read but not change scenarios")
+        name = clean_text(name, one_line=True).strip()
+        if not name or len(name) > SCENARIO_NAME_CHARS:
+            raise StorageError(f"a scenario needs a name of 1 to {SCENARIO_NAME_CHARS} characters",
+                               "scenario_name", limit=SCENARIO_NAME_CHARS)
+        return name
+
+    def _scenario_record(self, s: Session, assessment_id: int, name: str) -> ScenarioRecord | None:
+        return s.scalar(select(ScenarioRecord).where(ScenarioRecord.assessment_id == assessment_id,
+                                                     ScenarioRecord.name == name))
+
+    def _check_scenario_owner(self, actor: Actor, rec: ScenarioRecord) -> None:
+        if actor.role == "agency" and rec.created_by != actor.username:
+            raise PermissionDenied(actor, rec.name, f"the scenario was made by {rec.created_by}; save a copy "
+                                   "under another name")
 
     # --- periods ----------------------------------------------------------------------------------
 
@@ -866,6 +1111,20 @@ class Store:
             [Delta(code, ra.main_indices[code].value, rb.main_indices[code].value) for code in ra.main_indices
              if ra.main_indices[code].value is not None],
             [Delta(code, ra.pillars[code].value, rb.pillars[code].value) for code in ra.pillars])
+
+
+def _utc(at: datetime) -> datetime:
+    """SQLite hands back the stored UTC time without its zone; PostgreSQL with it."""
+    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
+
+
+def _evidence_info(r: EvidenceFile) -> EvidenceInfo:
+    return EvidenceInfo(r.id, r.component_code, r.file_name, r.kind, r.size, r.uploaded_by, _utc(r.uploaded_at))
+
+
+def _scenario(r: ScenarioRecord) -> StoredScenario:
+    return StoredScenario(r.name, dict(r.component_points), dict(r.main_values), r.created_by, r.updated_by,
+                          _utc(r.updated_at))
 
 
 def _check_texts(code: str, fields: Mapping[str, Any]) -> None:

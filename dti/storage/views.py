@@ -45,6 +45,7 @@ def save_assignment_rows(actor: Actor, store: Store, assessment_id: int, before:
 def progress_rows(store: Store, assessment_id: int, lang: str) -> list[dict[str, Any]]:
     return [{t("coordinator.agency", lang): p.name, t("coordinator.assigned", lang): p.assigned,
              t("coordinator.answered", lang): p.answered, t("coordinator.with_evidence", lang): p.with_evidence,
+             t("evidence.col_files", lang): p.with_files, t("evidence.col_missing", lang): p.missing_evidence,
              t("coordinator.finished", lang): p.finished,
              t("coordinator.late", lang): "⏰ " + t("coordinator.late_yes", lang) if p.late else ""}
             for p in store.progress(assessment_id) if p.assigned]
@@ -88,7 +89,7 @@ def history_rows(store: Store, assessment_id: int, lang: str, limit: int = 300) 
         comp = fw.component_by_code.get(h.component_code)
         what = "; ".join(f"{_field_label(field, lang)}: {_brief(_shown(comp, field, change[0], lang))} → "
                          f"{_brief(_shown(comp, field, change[1], lang))}" for field, change in h.changes.items())
-        action = f"files.action_{h.action}"
+        action = f"evidence.action_{h.action}" if h.action.startswith("evidence_") else f"files.action_{h.action}"
         rows.append({t("coordinator.when", lang): fmt_time(h.at, lang), t("coordinator.who", lang): h.actor,
                      t("excel.col_code", lang): h.component_code,
                      t("coordinator.action", lang): t(action, lang) if action in _ACTIONS else h.action,
@@ -96,13 +97,16 @@ def history_rows(store: Store, assessment_id: int, lang: str, limit: int = 300) 
     return rows
 
 
-_ACTIONS = {f"files.action_{a}" for a in ("save", "import", "appraisal", "copy")}
+_ACTIONS = {f"files.action_{a}" for a in ("save", "import", "appraisal", "copy")} | {
+    f"evidence.action_evidence_{a}" for a in ("add", "delete")}
 _FIELDS = {"value", "points", "evidence", "links", "note", "status", "appraisal_points"}
 
 
 def _field_label(field: str, lang: str) -> str:
     if field in _FIELDS:
         return t(f"excel.col_{field}", lang)
+    if field == "file":
+        return t("evidence.field_file", lang)
     return t(f"files.field_{field}", lang) if field in ("appraisal_note", "source", "from") else field
 
 

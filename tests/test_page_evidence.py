@@ -69,7 +69,8 @@ def test_another_agencys_component_shows_no_files_and_no_uploader(db):
     db.assign(COORD, pid, "1.1", mine)
     db.assign(COORD, pid, "1.2", other)
     db.add_evidence(Actor("stc", "agency", other), pid, "1.2", PDF, "tai-chinh.pdf")
-    at = open_page("pages/assessment.py", Actor("sonv", "agency", mine), {"ev_pop_1.2": True})
+    # "All agencies" chosen in the filter (an agency starts on its own components): 1.2 is shown, read-only.
+    at = open_page("pages/assessment.py", Actor("sonv", "agency", mine), {"ev_pop_1.2": True, "a_agency": None})
     assert not [u for u in at.get("file_uploader") if u.key and u.key.startswith("ev_up_")]
     assert "tai-chinh.pdf" not in " ".join(c.value for c in at.caption)
     assert any("1.2" in c.value for c in at.caption)  # says it is read-only

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlencode
 
 import streamlit as st
 
 from dti.i18n import t
 from dti.storage import Actor, StorageUnavailable
 from ui import lang as ui_lang
-from ui import state, widgets
+from ui import login, state, widgets
 
 log = logging.getLogger("dti.app")
 
@@ -28,12 +29,49 @@ def actor_or_stop(lang: str, pages: list[tuple[str, st.Page]]) -> Actor | None:
         st.stop()
 
 
+def run_logged_out(pages: list[tuple[str, st.Page]], lang: str) -> None:
+    """The log-in form, at whatever address was opened: every page stays declared (hidden), so a deep link
+    (``/coordinator``, ``/scenarios?scn=…&sc=…``) is no "page not found" and is where the log-in lands."""
+    login_page = st.Page("pages/login.py", title=t("auth.login_title", lang), icon=":material/login:",
+                         url_path="login")
+    with st.sidebar:
+        ui_lang.sidebar_toggle(lang)
+    asked = st.navigation([login_page, *(page for _, page in pages)], position="hidden")
+    ui_lang.mark_routed()
+    if asked.url_path != login_page.url_path:
+        params = {k: v for k, v in st.query_params.to_dict().items()}
+        st.session_state[state.LOGIN_NEXT_KEY] = f"/{asked.url_path}" + (f"?{urlencode(params)}" if params else "")
+    try:
+        login.form(lang)
+    except StorageUnavailable as exc:
+        st.error(state.fault_message(exc, lang), icon=":material/database_off:")
+
+
+def account_sidebar(lang: str) -> None:
+    """Who is working (or single-user mode) and the log-out button, on every page."""
+    actor = state.current_actor()
+    mode = state.auth_mode()
+    if mode == "single":
+        st.sidebar.caption(t("login.single_user_short", lang))
+        return
+    if actor is None:
+        return
+    st.sidebar.caption(t("auth.signed_in_as", lang, name=widgets.plain(actor.display_name or actor.username),
+                         role=t(f"auth.role_{actor.role}", lang)))
+    if st.sidebar.button(t("auth.logout", lang), key="s_logout", icon=":material/logout:"):
+        state.log_out()
+        if mode == "oidc":
+            st.logout()
+        st.rerun()
+
+
 def run(pages: list[tuple[str, st.Page]], lang: str) -> None:
     sections: dict[str, list[st.Page]] = {}
     for section, page in pages:
         sections.setdefault(t(section, lang), []).append(page)
     with st.sidebar, widgets.guard(lang):
         ui_lang.sidebar_toggle(lang)
+        account_sidebar(lang)
         widgets.edition_picker(lang)
     current_page = st.navigation(sections, expanded=True)  # every page visible: no "View more" fold
     ui_lang.mark_routed()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import time
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
@@ -41,6 +42,9 @@ from ui.memo import memo
 
 EDITION_KEY = "edition_id"
 ACTOR_KEY = "actor"  # the logged-in Actor (local accounts); single-user and OIDC modes derive it
+LOGIN_SESSION_KEY = "login_session"  # id of the lasting log-in (dti.storage login_session) of this tab
+LOGIN_NEXT_KEY = "login_next"  # the page (path and query) asked for before logging in
+LOGIN_CHECK_SECONDS = 1.0  # how often a tab re-reads its log-in (ended elsewhere? role changed?)
 PERIOD_KEY = "period"  # (year, quarter) being assessed
 # Remembered per session in ui.memo's single session-state entry (see there why).
 ASSESSMENT_KEY = "assessment"  # ((url, edition, year, quarter), AssessmentInfo) of the current period
@@ -166,25 +170,112 @@ def _account_count(url: str) -> int:  # keyed by the database (a parameter witho
 
 
 def current_actor() -> Actor | None:
-    """Who is working now; None when they still have to log in."""
+    """Who is working now; None when they still have to log in.
+
+    A local log-in is re-read from the database at most every LOGIN_CHECK_SECONDS: a log-out in another tab
+    (log-out everywhere), a disabled account or a changed role applies at this tab's next action. A new tab
+    or a refresh finds the log-in through the browser's HttpOnly cookie (see ui/session_cookie.py).
+    """
     if ACTOR_KEY in st.session_state:
-        return st.session_state[ACTOR_KEY]
+        session_id = st.session_state.get(LOGIN_SESSION_KEY)
+        if session_id is None:  # single-user or OIDC, or a log-in made before lasting log-ins
+            return st.session_state[ACTOR_KEY]
+        checked = memo().get("login_checked")
+        if checked and checked[0] == session_id and time.monotonic() - checked[1] < LOGIN_CHECK_SECONDS:
+            return st.session_state[ACTOR_KEY]
+        found = auth.session_actor(store(), session_id=session_id)
+        if found is None:
+            _forget_login()
+            return None
+        memo()["login_checked"] = (session_id, time.monotonic())
+        if found[0] != st.session_state[ACTOR_KEY]:
+            st.session_state[ACTOR_KEY] = found[0]
+        return found[0]
     mode = auth_mode()
     if mode == "single":
         return auth.SINGLE_USER
     if mode == "oidc" and st.user.is_logged_in:
         return auth.actor_for_email(store(), st.user.get("email"))
+    if mode == "local" and (token := st.context.cookies.get(auth.SESSION_COOKIE)):
+        found = auth.session_actor(store(), token=token)
+        if found is not None:
+            log_in(*found)
+            return found[0]
     return None
 
 
-def log_in(actor: Actor) -> None:
+def login_lifetime():
+    """How long a log-in lasts: ``login_hours`` in the app's settings (secrets.toml), else DTI_LOGIN_HOURS, else 8."""
+    try:
+        setting = st.secrets.get("login_hours")
+    except Exception:  # no secrets.toml
+        setting = None
+    return auth.login_lifetime(setting)
+
+
+def log_in(actor: Actor, session_id: int | None = None) -> None:
     st.session_state[ACTOR_KEY] = actor
+    if session_id is not None:
+        st.session_state[LOGIN_SESSION_KEY] = session_id
+        memo()["login_checked"] = (session_id, time.monotonic())
     _forget_widget_values()
+
+
+def start_lasting_login(actor: Actor) -> None:
+    """After a correct password: record the log-in, then land on the page asked for before logging in.
+
+    Served by serve.py the browser goes through the cookie route (the log-in then lasts across refreshes and
+    tabs); served by app.py alone the log-in lasts for this tab. Either way the run ends here.
+    """
+    from ui import session_cookie
+
+    session_id, handoff = store().start_login_session(actor.username, login_lifetime())
+    log_in(actor, session_id)
+    target = session_cookie.safe_next(st.session_state.pop(LOGIN_NEXT_KEY, None))
+    if session_cookie.ROUTES_MOUNTED:
+        _browser_to(session_cookie.session_url(_base_path(), handoff, _base_prefixed(target)))
+        st.stop()
+    st.rerun()
 
 
 def log_out() -> None:
+    """End this account's log-ins everywhere (every tab and browser), then forget it here."""
+    from ui import session_cookie
+
+    actor = st.session_state.get(ACTOR_KEY)
+    if actor is not None and st.session_state.get(LOGIN_SESSION_KEY) is not None:
+        store().end_login_sessions(actor.username)
+    _forget_login()
+    if session_cookie.ROUTES_MOUNTED and auth_mode() == "local":
+        _browser_to(session_cookie.logout_url(_base_path()))  # the route deletes the HttpOnly cookie
+
+
+def _forget_login() -> None:
     st.session_state.pop(ACTOR_KEY, None)
+    st.session_state.pop(LOGIN_SESSION_KEY, None)
+    memo().pop("login_checked", None)
     _forget_widget_values()
+
+
+def _base_path() -> str:
+    return st.get_option("server.baseUrlPath") or ""
+
+
+def _base_prefixed(path: str) -> str:
+    base = _base_path().strip("/")
+    return f"/{base}{path}" if base else path
+
+
+def _browser_to(url: str) -> None:
+    """Send the browser to ``url`` (a path of this server), as st.login and st.logout do."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    if ctx is not None:
+        msg = ForwardMsg()
+        msg.auth_redirect.url = url
+        ctx.enqueue(msg)
 
 
 # --- the period being assessed -------------------------------------------------------------------

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 
@@ -11,6 +11,7 @@ from dti.i18n import t
 from dti.storage import Actor, StorageUnavailable
 from ui import lang as ui_lang
 from ui import login, state, widgets
+from ui.memo import memo
 
 log = logging.getLogger("dti.app")
 
@@ -30,19 +31,34 @@ def actor_or_stop(lang: str, pages: list[tuple[str, st.Page]]) -> Actor | None:
 
 
 def run_logged_out(pages: list[tuple[str, st.Page]], lang: str) -> None:
-    """The log-in form, at whatever address was opened: every page stays declared (hidden), so a deep link
-    (``/coordinator``, ``/scenarios?scn=…&sc=…``) is no "page not found" and is where the log-in lands."""
-    login_page = st.Page("pages/login.py", title=t("auth.login_title", lang), icon=":material/login:",
-                         url_path="login")
+    """The log-in form at whatever address was opened: every page is declared (hidden) with a stand-in of the
+    same address that shows the log-in, so a deep link (``/coordinator``, ``/scenarios?scn=…&sc=…``) is no
+    "page not found", keeps its parameters, and is where the log-in lands."""
+
+    def show_login() -> None:
+        if st.session_state.get(state.LOGIN_NEXT_KEY) is None:
+            asked = st.context.url and urlsplit(st.context.url).path
+            params = st.query_params.to_dict()
+            st.session_state[state.LOGIN_NEXT_KEY] = (asked or "/") + (f"?{urlencode(params)}" if params else "")
+        login.form(lang)
+
     with st.sidebar:
         ui_lang.sidebar_toggle(lang)
-    asked = st.navigation([login_page, *(page for _, page in pages)], position="hidden")
+    stand_ins = [st.Page(show_login, title=t("auth.login_title", lang), url_path="login", default=True)]
+    by_path = {}
+    for _, page in pages:
+        # Same address (Streamlit identifies a page by it): only what runs there differs. The app's default
+        # page reads url_path "" (it is the root), so its declared path comes from the private field.
+        path = page._url_path if page.url_path == "" else page.url_path
+        stand_ins.append(st.Page(show_login, title=page.title, icon=page.icon, url_path=path))
+        by_path[path] = stand_ins[-1]
+        if page.url_path == "":
+            by_path[""] = stand_ins[-1]
+    memo()[state.LOGIN_PAGES_KEY] = by_path  # where a log-in without the cookie route switches to
+    asked = st.navigation(stand_ins, position="hidden")
     ui_lang.mark_routed()
-    if asked.url_path != login_page.url_path:
-        params = {k: v for k, v in st.query_params.to_dict().items()}
-        st.session_state[state.LOGIN_NEXT_KEY] = f"/{asked.url_path}" + (f"?{urlencode(params)}" if params else "")
     try:
-        login.form(lang)
+        asked.run()
     except StorageUnavailable as exc:
         st.error(state.fault_message(exc, lang), icon=":material/database_off:")
 

@@ -16,8 +16,10 @@ import time
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
+from urllib.parse import parse_qsl
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from dti.framework import registry
 from dti.framework.model import Framework
@@ -44,6 +46,7 @@ EDITION_KEY = "edition_id"
 ACTOR_KEY = "actor"  # the logged-in Actor (local accounts); single-user and OIDC modes derive it
 LOGIN_SESSION_KEY = "login_session"  # id of the lasting log-in (dti.storage login_session) of this tab
 LOGIN_NEXT_KEY = "login_next"  # the page (path and query) asked for before logging in
+LOGIN_PAGES_KEY = "login_pages"  # in ui.memo: url path → the logged-out stand-in page of that address
 LOGIN_CHECK_SECONDS = 1.0  # how often a tab re-reads its log-in (ended elsewhere? role changed?)
 PERIOD_KEY = "period"  # (year, quarter) being assessed
 # Remembered per session in ui.memo's single session-state entry (see there why).
@@ -169,6 +172,11 @@ def _account_count(url: str) -> int:  # keyed by the database (a parameter witho
     return store().user_count()
 
 
+def reset_account_count() -> None:
+    """The first account was just made: log-in mode starts now, not after _account_count's few seconds."""
+    _account_count.clear()
+
+
 def current_actor() -> Actor | None:
     """Who is working now; None when they still have to log in.
 
@@ -196,7 +204,8 @@ def current_actor() -> Actor | None:
         return auth.SINGLE_USER
     if mode == "oidc" and st.user.is_logged_in:
         return auth.actor_for_email(store(), st.user.get("email"))
-    if mode == "local" and (token := st.context.cookies.get(auth.SESSION_COOKIE)):
+    token = st.context.cookies.get(auth.SESSION_COOKIE) if mode == "local" else None
+    if isinstance(token, str) and token:  # (AppTest has no real cookies)
         found = auth.session_actor(store(), token=token)
         if found is not None:
             log_in(*found)
@@ -235,6 +244,13 @@ def start_lasting_login(actor: Actor) -> None:
     if session_cookie.ROUTES_MOUNTED:
         _browser_to(session_cookie.session_url(_base_path(), handoff, _base_prefixed(target)))
         st.stop()
+    path, _, query = target.partition("?")
+    page = memo().get(LOGIN_PAGES_KEY, {}).get(path.strip("/"))
+    if page is not None:  # the page asked for, with its parameters (the stand-in shares its address)
+        try:
+            st.switch_page(page, query_params=parse_qsl(query))
+        except StreamlitAPIException:  # this run was not routed by app.py's navigation: stay where it is
+            log.info("log-in without navigation: staying on the current page")
     st.rerun()
 
 

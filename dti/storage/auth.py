@@ -19,6 +19,7 @@ from datetime import timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from dti.roles import require_coordinator
 from dti.storage import Actor, StorageError, Store
 
 MIN_PASSWORD_LENGTH = 8
@@ -57,11 +58,14 @@ def mode(store: Store, oidc_configured: bool = False) -> str:
 
 
 def create_account(store: Store, username: str, role: str, password: str | None = None,
-                   agency_id: int | None = None, display_name: str = "") -> int:
+                   agency_id: int | None = None, display_name: str = "", by: Actor | None = None) -> int:
     """A local account (with a password) or an OIDC account (e-mail as user name, no password).
 
-    User names are case-insensitive (stored in lower case), as e-mail addresses are.
+    User names are case-insensitive (stored in lower case), as e-mail addresses are. ``by``: who creates it
+    (the app always says; only a coordinator may, once accounts exist).
     """
+    if by is not None and store.user_count():
+        require_coordinator(by, "accounts")
     if role != "coordinator" and store.user_count() == 0:
         # The first account ends single-user mode; without a coordinator nobody could assign or add accounts.
         raise StorageError("the first account must be a coordinator's; create yours first", "first_coordinator")
@@ -72,6 +76,12 @@ def create_account(store: Store, username: str, role: str, password: str | None 
 
 def _actor(user) -> Actor:
     return Actor(user.username, user.role, user.agency_id, user.display_name)
+
+
+def account_actor(store: Store, username: str) -> Actor | None:
+    """The actor of an account (None if there is none): the first coordinator, logged in as it is created."""
+    user = store.user(username.strip().lower())
+    return _actor(user) if user else None
 
 
 class LoginThrottled(StorageError):

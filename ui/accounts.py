@@ -49,6 +49,7 @@ def new_account_form(lang: str, actor: Actor) -> None:
     if single and not oidc:
         state.reset_account_count()
         # The person who made the first account is its coordinator: logged in as it, not sent to a log-in page.
+        st.session_state[state.LOGIN_NEXT_KEY] = state.current_address()  # stay on this page
         state.start_lasting_login(auth.account_actor(store, username))
 
 

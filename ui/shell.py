@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 
@@ -36,10 +35,9 @@ def run_logged_out(pages: list[tuple[str, st.Page]], lang: str) -> None:
     "page not found", keeps its parameters, and is where the log-in lands."""
 
     def show_login() -> None:
-        if st.session_state.get(state.LOGIN_NEXT_KEY) is None:
-            asked = st.context.url and urlsplit(st.context.url).path
-            params = st.query_params.to_dict()
-            st.session_state[state.LOGIN_NEXT_KEY] = (asked or "/") + (f"?{urlencode(params)}" if params else "")
+        address = state.current_address()
+        if address.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1] != "login":  # /login keeps the earlier ask
+            st.session_state[state.LOGIN_NEXT_KEY] = address
         login.form(lang)
 
     with st.sidebar:

@@ -16,7 +16,7 @@ import time
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
@@ -271,6 +271,16 @@ def _forget_login() -> None:
     st.session_state.pop(LOGIN_SESSION_KEY, None)
     memo().pop("login_checked", None)
     _forget_widget_values()
+
+
+def current_address() -> str:
+    """This page's path (without the server's base path) and query, e.g. ``/scenarios?scn=A&sc=1.1%3A5``."""
+    path = urlsplit(st.context.url).path if isinstance(st.context.url, str) else "/"
+    base = "/" + _base_path().strip("/")
+    if base != "/" and path.startswith(base):
+        path = path[len(base):] or "/"  # put back by _base_prefixed when the address is used
+    params = st.query_params.to_dict()
+    return (path or "/") + (f"?{urlencode(params)}" if params else "")
 
 
 def _base_path() -> str:

@@ -46,7 +46,7 @@ def test_a_scenario_link_opened_logged_out_lands_on_the_scenario_after_the_log_i
     submit_login(page, "dieuphoi", "mật-khẩu-điều-phối")
     expect(page).to_have_url(re.compile(r"/scenarios\?.*scn=N%C3%A2ng\+h%E1%BA%A1\+t%E1%BA%A7ng"))
     assert "sc=1.1%3A5" in page.url or "sc=1.1:5" in page.url
-    expect(main.get_by_role("heading", name="Kịch bản & mục tiêu")).to_be_visible()
+    expect(main.get_by_role("heading", name="Kịch bản & mục tiêu")).to_be_visible(timeout=20_000)
     screenshot("login-2-landed")
 
 
@@ -85,3 +85,32 @@ def test_the_log_in_survives_a_refresh_and_a_new_tab_and_log_out_ends_every_tab(
     expect(page.locator('[data-testid="stMain"]')).to_contain_text("User name")
     expect(sidebar).not_to_contain_text("dieuphoi")
     screenshot("login-4-logged-out-elsewhere")
+
+
+def test_the_first_coordinator_account_is_explained_then_logged_in_at_once_and_lasts(tmp_path, page, screenshot):
+    proc, base_url, _log = start_streamlit("serve.py", tmp_path)  # no account yet: single-user mode
+    try:
+        page.goto(f"{base_url}/coordinator")
+        wait_for_app(page)
+        main = page.locator('[data-testid="stMain"]')
+        main.get_by_role("tab", name="Đơn vị và tài khoản").click()
+        expect(main).to_contain_text("chuyển sang chế độ đăng nhập", timeout=20_000)
+        form = main.locator('[data-testid="stForm"]', has_text="Tài khoản mới")
+        form.get_by_label("Tên đăng nhập").fill("dieuphoi")
+        form.get_by_role("textbox", name="Mật khẩu").fill("mật-khẩu-điều-phối")
+        form.locator('[data-testid="stSelectbox"]', has_text="Vai trò").click()
+        page.get_by_role("option", name="điều phối viên").click()
+        form.get_by_text("Tôi đã hiểu: chuyển sang chế độ đăng nhập").click()
+        screenshot("login-5-first-account")
+        form.get_by_role("button", name="Tạo tài khoản").click()
+        page.wait_for_load_state()
+        wait_for_app(page)
+        sidebar = page.locator('[data-testid="stSidebar"]')
+        expect(sidebar).to_contain_text("Đang đăng nhập: dieuphoi", timeout=20_000)  # no log-in page between
+        expect(page).to_have_url(re.compile(r"/coordinator"))
+        page.reload()
+        wait_for_app(page)
+        expect(sidebar).to_contain_text("Đang đăng nhập: dieuphoi")
+        screenshot("login-6-first-coordinator-logged-in")
+    finally:
+        stop(proc)

@@ -42,7 +42,8 @@ def run_logged_out(pages: list[tuple[str, st.Page]], lang: str) -> None:
 
     with st.sidebar:
         ui_lang.sidebar_toggle(lang)
-    stand_ins = [st.Page(show_login, title=t("auth.login_title", lang), url_path="login", default=True)]
+    stand_ins = [st.Page("pages/login.py", title=t("auth.login_title", lang), icon=":material/login:",
+                         url_path="login", default=True)]
     by_path = {}
     for _, page in pages:
         # Same address (Streamlit identifies a page by it): only what runs there differs. The app's default

@@ -142,3 +142,11 @@ def test_the_coordinator_renames_an_agency_and_changes_its_kind(store, accounts)
         store.update_agency(coordinator, other, "Sở Y tế tỉnh", "district")
     with pytest.raises(StorageError, match="needs a name"):
         store.update_agency(coordinator, other, "   ", "district")
+
+
+def test_only_a_coordinator_creates_accounts_once_there_are_some(store, accounts):
+    _coordinator, _agency = accounts
+    agency_actor = auth.authenticate(store, "soyte", "y-tế-mật-khẩu")
+    with pytest.raises(PermissionDenied):
+        auth.create_account(store, "moi", "coordinator", "chiếm-quyền-2026", by=agency_actor)
+    assert store.user("moi") is None

@@ -8,7 +8,7 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 .PHONY: run test lint bench clean system-deps
 
 run: $(VENV)/.runtime
-	$(PY) -m streamlit run app.py
+	$(PY) -m streamlit run serve.py
 
 test: $(VENV)/.dev system-deps
 	$(VENV)/bin/ruff check .

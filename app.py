@@ -43,9 +43,9 @@ PAGES = [
                                         icon=":material/upload_file:", url_path="import-export")),
 ]
 
-# With accounts (or OIDC) set up, nothing but the log-in page is reachable until someone logs in.
+# With accounts (or OIDC) set up, nothing but the log-in form is shown until someone logs in; the address
+# asked for is kept and opened after the log-in.
 if shell.actor_or_stop(lang, PAGES) is None:
-    PAGES = [("auth.login_title", st.Page("pages/login.py", title=t("auth.login_title", lang), icon=":material/login:",
-                                          url_path="login", default=True))]
-
-shell.run(PAGES, lang)
+    shell.run_logged_out(PAGES, lang)
+else:
+    shell.run(PAGES, lang)

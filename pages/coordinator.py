@@ -7,9 +7,9 @@ from dti.decide import charts
 from dti.i18n import fmt_number, fmt_points, t
 from dti.io.export import XLSX_MIME, assignments_xlsx
 from dti.scoring.engine import InputProblems, score
-from dti.storage import PeriodExists, StorageError, auth, next_period, views
+from dti.storage import PeriodExists, StorageError, next_period, views
+from ui import accounts, context, state, storage_widgets, widgets
 from ui import appraisal as appraisal_ui
-from ui import context, state, storage_widgets, widgets
 from ui import lang as ui_lang
 
 lang = ui_lang.current()
@@ -33,24 +33,10 @@ def agencies_and_accounts() -> None:
                     st.success(t("coordinator.agency_added", lang, name=widgets.plain(name)))
                 except StorageError as exc:
                     st.error(storage_widgets.explain(exc, lang))
-        with st.form("s_add_user", clear_on_submit=True):
-            st.markdown(t("coordinator.new_account", lang))
-            username = st.text_input(t("auth.username", lang))
-            password = st.text_input(t("auth.password", lang), type="password",
-                                     help=t("coordinator.password_help", lang))
-            role = st.selectbox(t("coordinator.role", lang), ["agency", "coordinator", "viewer"],
-                                format_func=lambda r: t(f"auth.role_{r}", lang))
-            agency = st.selectbox(t("coordinator.agency", lang), [None, *store.agencies()],
-                                  format_func=lambda a: "—" if a is None else a.name)
-            if st.form_submit_button(t("coordinator.add_account", lang)):
-                try:
-                    auth.create_account(store, username, role, password or None,
-                                        agency_id=agency.id if agency else None)
-                    st.success(t("coordinator.account_added", lang, name=widgets.plain(username)))
-                except (StorageError, ValueError) as exc:
-                    st.error(storage_widgets.explain(exc, lang))
+        accounts.new_account_form(lang, actor)
     st.dataframe([{t("coordinator.agency", lang): a.name, t("coordinator.agency_kind", lang):
                    t(f"coordinator.kind_{a.kind}", lang)} for a in store.agencies()], hide_index=True)
+    accounts.administration(lang, actor if editable else None)
 
 
 

@@ -207,6 +207,7 @@ def test_account_form_refuses_an_agency_as_first_account_in_vietnamese_then_crea
     name, password = (next(w for w in at.text_input if w.label == label) for label in ("Tên đăng nhập", "Mật khẩu"))
     name.input("sotc")
     password.input("mật-khẩu-đủ-dài")
+    at.checkbox(key="s_switch_confirm").check()  # the switch to log-in mode is confirmed
     next(b for b in at.button if b.label == "Tạo tài khoản").click().run()  # role: the first option, agency
     assert any("Tài khoản đầu tiên phải là của điều phối viên" in e.value for e in at.error)
     assert db.user_count() == 0
@@ -215,6 +216,7 @@ def test_account_form_refuses_an_agency_as_first_account_in_vietnamese_then_crea
     next(w for w in at.text_input if w.label == "Tên đăng nhập").input("DieuPhoi")
     next(w for w in at.text_input if w.label == "Mật khẩu").input("mật-khẩu-đủ-dài")
     next(w for w in at.selectbox if w.label == "Vai trò").set_value("coordinator")
+    at.checkbox(key="s_switch_confirm").check()
     next(b for b in at.button if b.label == "Tạo tài khoản").click().run()
-    assert [s.value for s in at.success] == ["Đã tạo tài khoản DieuPhoi."]
+    assert at.session_state["actor"].username == "dieuphoi"  # logged in at once (tests/test_page_login.py)
     assert db.user("dieuphoi").role == "coordinator" and auth.authenticate(db, "dieuphoi", "mật-khẩu-đủ-dài")

@@ -12,11 +12,14 @@ from __future__ import annotations
 import logging
 import os
 import re
+import time
 from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from dti.framework import registry
 from dti.framework.model import Framework
@@ -46,6 +49,10 @@ from ui.memo import memo
 
 EDITION_KEY = "edition_id"
 ACTOR_KEY = "actor"  # the logged-in Actor (local accounts); single-user and OIDC modes derive it
+LOGIN_SESSION_KEY = "login_session"  # id of the lasting log-in (dti.storage login_session) of this tab
+LOGIN_NEXT_KEY = "login_next"  # the page (path and query) asked for before logging in
+LOGIN_PAGES_KEY = "login_pages"  # in ui.memo: url path → the logged-out stand-in page of that address
+LOGIN_CHECK_SECONDS = 1.0  # how often a tab re-reads its log-in (ended elsewhere? role changed?)
 PERIOD_KEY = "period"  # (year, quarter) being assessed
 # Remembered per session in ui.memo's single session-state entry (see there why).
 ASSESSMENT_KEY = "assessment"  # ((url, edition, year, quarter), AssessmentInfo or None) of the current period
@@ -186,26 +193,136 @@ def _account_count(url: str) -> int:  # keyed by the database (a parameter witho
     return store().user_count()
 
 
+def reset_account_count() -> None:
+    """The first account was just made: log-in mode starts now, not after _account_count's few seconds."""
+    _account_count.clear()
+
+
 def current_actor() -> Actor | None:
-    """Who is working now; None when they still have to log in."""
+    """Who is working now; None when they still have to log in.
+
+    A local log-in is re-read from the database at most every LOGIN_CHECK_SECONDS: a log-out in another tab
+    (log-out everywhere), a disabled account or a changed role applies at this tab's next action. A new tab
+    or a refresh finds the log-in through the browser's HttpOnly cookie (see ui/session_cookie.py).
+    """
     if ACTOR_KEY in st.session_state:
-        return st.session_state[ACTOR_KEY]
+        session_id = st.session_state.get(LOGIN_SESSION_KEY)
+        if session_id is None:  # single-user or OIDC, or a log-in made before lasting log-ins
+            return st.session_state[ACTOR_KEY]
+        checked = memo().get("login_checked")
+        if checked and checked[0] == session_id and time.monotonic() - checked[1] < LOGIN_CHECK_SECONDS:
+            return st.session_state[ACTOR_KEY]
+        found = auth.session_actor(store(), session_id=session_id)
+        if found is None:
+            _forget_login()
+            return None
+        memo()["login_checked"] = (session_id, time.monotonic())
+        if found[0] != st.session_state[ACTOR_KEY]:
+            st.session_state[ACTOR_KEY] = found[0]
+        return found[0]
     mode = auth_mode()
     if mode == "single":
         return auth.SINGLE_USER
     if mode == "oidc" and st.user.is_logged_in:
         return auth.actor_for_email(store(), st.user.get("email"))
+    token = st.context.cookies.get(auth.SESSION_COOKIE) if mode == "local" else None
+    if isinstance(token, str) and token:  # (AppTest has no real cookies)
+        found = auth.session_actor(store(), token=token)
+        if found is not None:
+            log_in(*found)
+            return found[0]
     return None
 
 
-def log_in(actor: Actor) -> None:
+def login_lifetime():
+    """How long a log-in lasts: ``login_hours`` in the app's settings (secrets.toml), else DTI_LOGIN_HOURS, else 8."""
+    try:
+        setting = st.secrets.get("login_hours")
+    except Exception:  # no secrets.toml
+        setting = None
+    return auth.login_lifetime(setting)
+
+
+def log_in(actor: Actor, session_id: int | None = None) -> None:
     st.session_state[ACTOR_KEY] = actor
+    if session_id is not None:
+        st.session_state[LOGIN_SESSION_KEY] = session_id
+        memo()["login_checked"] = (session_id, time.monotonic())
     _forget_widget_values()
+
+
+def start_lasting_login(actor: Actor) -> None:
+    """After a correct password: record the log-in, then land on the page asked for before logging in.
+
+    Served by serve.py the browser goes through the cookie route (the log-in then lasts across refreshes and
+    tabs); served by app.py alone the log-in lasts for this tab. Either way the run ends here.
+    """
+    from ui import session_cookie
+
+    session_id, handoff = store().start_login_session(actor.username, login_lifetime())
+    log_in(actor, session_id)
+    target = session_cookie.safe_next(st.session_state.pop(LOGIN_NEXT_KEY, None))
+    if session_cookie.ROUTES_MOUNTED:
+        _browser_to(session_cookie.session_url(_base_path(), handoff, _base_prefixed(target)))
+        st.stop()
+    path, _, query = target.partition("?")
+    page = memo().get(LOGIN_PAGES_KEY, {}).get(path.strip("/"))
+    if page is not None:  # the page asked for, with its parameters (the stand-in shares its address)
+        try:
+            st.switch_page(page, query_params=parse_qsl(query))
+        except StreamlitAPIException:  # this run was not routed by app.py's navigation: stay where it is
+            log.info("log-in without navigation: staying on the current page")
+    st.rerun()
 
 
 def log_out() -> None:
+    """End this account's log-ins everywhere (every tab and browser), then forget it here."""
+    from ui import session_cookie
+
+    actor = st.session_state.get(ACTOR_KEY)
+    if actor is not None and st.session_state.get(LOGIN_SESSION_KEY) is not None:
+        store().end_login_sessions(actor.username)
+    _forget_login()
+    if session_cookie.ROUTES_MOUNTED and auth_mode() == "local":
+        _browser_to(session_cookie.logout_url(_base_path()))  # the route deletes the HttpOnly cookie
+
+
+def _forget_login() -> None:
     st.session_state.pop(ACTOR_KEY, None)
+    st.session_state.pop(LOGIN_SESSION_KEY, None)
+    memo().pop("login_checked", None)
     _forget_widget_values()
+
+
+def current_address() -> str:
+    """This page's path (without the server's base path) and query, e.g. ``/scenarios?scn=A&sc=1.1%3A5``."""
+    path = urlsplit(st.context.url).path if isinstance(st.context.url, str) else "/"
+    base = "/" + _base_path().strip("/")
+    if base != "/" and path.startswith(base):
+        path = path[len(base):] or "/"  # put back by _base_prefixed when the address is used
+    params = st.query_params.to_dict()
+    return (path or "/") + (f"?{urlencode(params)}" if params else "")
+
+
+def _base_path() -> str:
+    return st.get_option("server.baseUrlPath") or ""
+
+
+def _base_prefixed(path: str) -> str:
+    base = _base_path().strip("/")
+    return f"/{base}{path}" if base else path
+
+
+def _browser_to(url: str) -> None:
+    """Send the browser to ``url`` (a path of this server), as st.login and st.logout do."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    if ctx is not None:
+        msg = ForwardMsg()
+        msg.auth_redirect.url = url
+        ctx.enqueue(msg)
 
 
 # --- the period being assessed -------------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dti.i18n import t
+from dti.i18n import t, translations
 from dti.storage import Actor, StorageUnavailable
 from ui import state, widgets
 
@@ -27,19 +27,11 @@ def period_picker(lang: str) -> None:
 
 
 def who_is_working(lang: str) -> Actor | None:
-    """Say who is working and in which mode (single-user mode says so); a log-out button for accounts."""
+    """Explain single-user mode where accounts are managed; who is logged in and the log-out button are in
+    every page's sidebar (ui.shell.account_sidebar)."""
     actor = state.current_actor()
-    mode = state.auth_mode()
-    if mode == "single":
+    if state.auth_mode() == "single":
         st.sidebar.info(t("auth.single_user", lang), icon=":material/computer:")  # no emoji font needed
-    elif actor is not None:
-        st.sidebar.caption(t("auth.signed_in_as", lang, name=widgets.plain(actor.display_name or actor.username),
-                             role=t(f"auth.role_{actor.role}", lang)))
-        if st.sidebar.button(t("auth.logout", lang), key="s_logout"):
-            state.log_out()
-            if mode == "oidc":
-                st.logout()
-            st.rerun()
     return actor
 
 
@@ -58,5 +50,7 @@ def explain(exc: Exception, lang: str) -> str:
         return state.fault_message(exc, lang)
     key = getattr(exc, "key", "")
     # Names and values in a refusal are what someone typed: shown as text.
-    return (t(f"storage.err_{key}", lang, **{k: widgets.plain(v) for k, v in exc.params.items()}) if key
-            else widgets.plain(exc))
+    if not key:
+        return widgets.plain(exc)
+    text_key = f"storage.err_{key}" if f"storage.err_{key}" in translations() else f"login.err_{key}"
+    return t(text_key, lang, **{k: widgets.plain(v) for k, v in exc.params.items()})

@@ -10,26 +10,36 @@ the UI passes in whether OIDC is configured and the e-mail it got.
 from __future__ import annotations
 
 import math
+import os
 import threading
 import time
 from collections.abc import Callable, Iterable
+from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from dti.roles import require_coordinator
 from dti.storage import Actor, StorageError, Store
 
 MIN_PASSWORD_LENGTH = 8
+DEFAULT_LOGIN_HOURS = 8.0
+SESSION_COOKIE = "dti_session"
 SINGLE_USER = Actor("local", "coordinator", display_name="Người dùng trên máy này")
 _hasher = PasswordHasher()
 # Verifying against a real hash when the user does not exist keeps a wrong name as slow as a wrong password.
 _DUMMY_HASH = _hasher.hash("not a password of anyone")
 
 
-def hash_password(password: str) -> str:
-    if len(password) < MIN_PASSWORD_LENGTH:
+def hash_password(password: str, username: str = "") -> str:
+    """The argon2 hash of an acceptable password: at least MIN_PASSWORD_LENGTH characters, not blank, not
+    one or two characters repeated (``aaaaaaaa``, ``abababab``), not the user name."""
+    if len(password) < MIN_PASSWORD_LENGTH or not password.strip():
         raise StorageError(f"the password needs at least {MIN_PASSWORD_LENGTH} characters", "short_password",
                            n=MIN_PASSWORD_LENGTH)
+    if len(set(password)) < 3 or password.strip().lower() == username.strip().lower():
+        raise StorageError("the password is too easy to guess (a repeated character or the user name)",
+                           "trivial_password")
     return _hasher.hash(password)
 
 
@@ -48,21 +58,30 @@ def mode(store: Store, oidc_configured: bool = False) -> str:
 
 
 def create_account(store: Store, username: str, role: str, password: str | None = None,
-                   agency_id: int | None = None, display_name: str = "") -> int:
+                   agency_id: int | None = None, display_name: str = "", by: Actor | None = None) -> int:
     """A local account (with a password) or an OIDC account (e-mail as user name, no password).
 
-    User names are case-insensitive (stored in lower case), as e-mail addresses are.
+    User names are case-insensitive (stored in lower case), as e-mail addresses are. ``by``: who creates it
+    (the app always says; only a coordinator may, once accounts exist).
     """
+    if by is not None and store.user_count():
+        require_coordinator(by, "accounts")
     if role != "coordinator" and store.user_count() == 0:
         # The first account ends single-user mode; without a coordinator nobody could assign or add accounts.
         raise StorageError("the first account must be a coordinator's; create yours first", "first_coordinator")
-    hashed = hash_password(password) if password is not None else None
+    hashed = hash_password(password, username) if password is not None else None
     return store.add_user(username.strip().lower(), role, password_hash=hashed, agency_id=agency_id,
                           display_name=display_name)
 
 
 def _actor(user) -> Actor:
     return Actor(user.username, user.role, user.agency_id, user.display_name)
+
+
+def account_actor(store: Store, username: str) -> Actor | None:
+    """The actor of an account (None if there is none): the first coordinator, logged in as it is created."""
+    user = store.user(username.strip().lower())
+    return _actor(user) if user else None
 
 
 class LoginThrottled(StorageError):
@@ -146,7 +165,8 @@ def authenticate(store: Store, username: str, password: str, client: str | None 
         verify_password(_DUMMY_HASH, password)
         throttle.failed(keys)
         return None
-    if not verify_password(user.password_hash, password):
+    if not verify_password(user.password_hash, password) or user.disabled:
+        # A disabled account answers like a wrong password: a guesser learns nothing from it.
         throttle.failed(keys)
         return None
     throttle.succeeded(username)
@@ -159,3 +179,32 @@ def actor_for_email(store: Store, email: str | None) -> Actor | None:
         return None
     user = store.user(email.strip().lower())
     return _actor(user) if user else None
+
+
+def reset_password(store: Store, actor: Actor, username: str, password: str) -> None:
+    """The coordinator gives an account a new password (checked, hashed; the account's log-ins end)."""
+    store.set_password_hash(actor, username, hash_password(password, username))
+
+
+def login_lifetime(setting: object = None) -> timedelta:
+    """How long a log-in lasts: ``login_hours`` from the app's settings (Streamlit secrets, passed in), else
+    DTI_LOGIN_HOURS, else 8 hours. A value that is not a positive number of hours is refused at start."""
+    raw = setting if setting not in (None, "") else os.environ.get("DTI_LOGIN_HOURS", "")
+    if raw in (None, ""):
+        return timedelta(hours=DEFAULT_LOGIN_HOURS)
+    try:
+        hours = float(str(raw).replace(",", "."))
+    except ValueError:
+        hours = -1.0
+    if not (0 < hours <= 24 * 90):
+        raise ValueError(f"login_hours must be a number of hours above 0 and at most 2160, not {raw!r}")
+    return timedelta(hours=hours)
+
+
+def session_actor(store: Store, *, token: str | None = None, session_id: int | None = None
+                  ) -> tuple[Actor, int] | None:
+    """The actor of a lasting log-in (the cookie's token, or the session id a tab keeps) and its session id;
+    None when it ended (log-out everywhere), expired or the account was disabled. The role and agency are
+    read afresh, so a change by the coordinator applies at the user's next action."""
+    found = store.session_user(token=token, session_id=session_id)
+    return (_actor(found[0]), found[1]) if found else None

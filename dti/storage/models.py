@@ -54,6 +54,26 @@ class User(Base):
     password_hash: Mapped[str | None] = mapped_column(String(300), nullable=True)  # None: OIDC account
     role: Mapped[str] = mapped_column(String(20))  # coordinator | agency | viewer
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"), nullable=True)
+    disabled: Mapped[bool] = mapped_column(default=False)  # a disabled account cannot log in; its history stays
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class LoginSession(Base):
+    """A log-in that lasts across refreshes and tabs (the browser holds the token in an HttpOnly cookie).
+
+    Only SHA-256 hashes of the random tokens are stored. ``handoff_hash`` is a one-time, short-lived token that
+    carries the log-in from the app's page to the cookie-setting route, which then makes the cookie's token
+    (``token_hash`` is empty until then).
+    """
+
+    __tablename__ = "login_session"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str | None] = mapped_column(String(64), nullable=True, unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    handoff_hash: Mapped[str | None] = mapped_column(String(64), nullable=True, unique=True)
+    handoff_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
 class Assessment(Base):

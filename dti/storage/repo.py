@@ -10,9 +10,10 @@ from __future__ import annotations
 import functools
 import hashlib
 import math
+import secrets
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Update, bindparam, delete, func, insert, select, update
@@ -35,6 +36,7 @@ from dti.storage.models import (
     Assignment,
     EvidenceFile,
     HistoryRecord,
+    LoginSession,
     ProvinceProfile,
     ResponseRecord,
     ScenarioRecord,
@@ -141,6 +143,20 @@ class AssessmentInfo:
 
 
 @dataclass(frozen=True)
+class AccountInfo:
+    """One account as the coordinator's list shows it (never its password hash)."""
+
+    username: str
+    display_name: str
+    role: str
+    agency_id: int | None
+    agency_name: str
+    disabled: bool
+    last_login_at: datetime | None
+    has_password: bool  # False: an OIDC account (identified by its e-mail)
+
+
+@dataclass(frozen=True)
 class AgencyInfo:
     id: int
     name: str
@@ -217,6 +233,15 @@ class PeriodComparison:
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    """SQLite gives back naive datetimes for timezone-aware columns: they were written in UTC."""
+    return moment.replace(tzinfo=UTC) if moment is not None and moment.tzinfo is None else moment
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 # The columns of StoredResponse, in its field order.
@@ -362,6 +387,132 @@ class Store:
     def user_count(self) -> int:
         with self._session() as s:
             return s.scalar(select(func.count()).select_from(User)) or 0
+
+    def accounts(self) -> list[AccountInfo]:
+        with self._session() as s:
+            rows = s.execute(select(User, Agency.name).outerjoin(Agency, User.agency_id == Agency.id)
+                             .order_by(User.username)).all()
+            return [AccountInfo(u.username, u.display_name, u.role, u.agency_id, name or "", bool(u.disabled),
+                                _aware(u.last_login_at), u.password_hash is not None) for u, name in rows]
+
+    def _account(self, s: Session, username: str) -> User:
+        user = s.scalar(select(User).where(User.username == username.strip().lower()))
+        if user is None:
+            raise StorageError(f"there is no account {username!r}", "no_account", name=username)
+        return user
+
+    def update_account(self, actor: Actor, username: str, *, role: str | None = None,
+                       agency_id: int | None = None, disabled: bool | None = None) -> None:
+        """Change an account's role, agency or whether it may log in (the coordinator only).
+
+        ``agency_id`` None keeps the agency; an account that is no longer an agency's loses its agency. The
+        last enabled coordinator can be neither disabled nor given another role: nobody could manage accounts.
+        Disabling an account ends its log-ins at once.
+        """
+        self._require_coordinator(actor, "accounts")
+        with self._session.begin() as s:
+            user = self._account(s, username)
+            new_role = role or user.role
+            new_agency = user.agency_id if agency_id is None else agency_id
+            if new_role != "agency":
+                new_agency = None
+            if new_agency is not None and s.get(Agency, new_agency) is None:
+                raise StorageError(f"there is no agency {new_agency}", "no_agency", name=str(new_agency))
+            Actor(user.username, new_role, new_agency)  # an agency account needs its agency
+            new_disabled = user.disabled if disabled is None else disabled
+            if user.role == "coordinator" and not user.disabled and (new_role != "coordinator" or new_disabled):
+                others = s.scalar(select(func.count()).select_from(User).where(
+                    User.role == "coordinator", User.disabled.is_(False), User.id != user.id))
+                if not others:
+                    raise StorageError("the last coordinator's account must stay an enabled coordinator",
+                                       "last_coordinator")
+            user.role, user.agency_id, user.disabled = new_role, new_agency, new_disabled
+            if new_disabled:
+                s.execute(delete(LoginSession).where(LoginSession.user_id == user.id))
+
+    def set_password_hash(self, actor: Actor, username: str, password_hash: str) -> None:
+        """Reset an account's password (the coordinator only; ``dti.storage.auth.reset_password`` checks and
+        hashes it). Every log-in of the account ends: whoever knew the old password is out."""
+        self._require_coordinator(actor, "accounts")
+        with self._session.begin() as s:
+            user = self._account(s, username)
+            user.password_hash = password_hash
+            s.execute(delete(LoginSession).where(LoginSession.user_id == user.id))
+
+    def update_agency(self, actor: Actor, agency_id: int, name: str, kind: str) -> None:
+        self._require_coordinator(actor, "agencies")
+        name = clean_text(name, one_line=True).strip()
+        if not name:
+            raise StorageError("an agency needs a name", "agency_name")
+        with self._session.begin() as s:
+            agency = s.get(Agency, agency_id)
+            if agency is None:
+                raise StorageError(f"there is no agency {agency_id}", "no_agency", name=str(agency_id))
+            if s.scalar(select(Agency.id).where(Agency.name == name, Agency.id != agency_id)) is not None:
+                raise StorageError(f"an agency named {name!r} exists already", "agency_exists", name=name)
+            agency.name, agency.kind = name, kind
+
+    # --- log-in sessions ------------------------------------------------------------------------------
+
+    def start_login_session(self, username: str, lifetime: timedelta,
+                            handoff_ttl: timedelta = timedelta(seconds=60)) -> tuple[int, str]:
+        """A new log-in of an authenticated account: (session id, one-time handoff token).
+
+        Called only after the password (or OIDC) was checked. The tab that logged in keeps the session id; the
+        handoff token is what it may put in a URL, used once within ``handoff_ttl`` by the route that sets the
+        browser's HttpOnly cookie (``claim_handoff``). Expired sessions of everyone are swept here.
+        """
+        handoff = secrets.token_urlsafe(32)
+        now = _now()
+        with self._session.begin() as s:
+            user = self._account(s, username)
+            s.execute(delete(LoginSession).where(LoginSession.expires_at < now))
+            row = LoginSession(user_id=user.id, created_at=now, expires_at=now + lifetime,
+                               handoff_hash=_digest(handoff), handoff_expires_at=now + handoff_ttl)
+            s.add(row)
+            user.last_login_at = now
+            s.flush()
+            return row.id, handoff
+
+    def claim_handoff(self, handoff: str) -> tuple[str, datetime] | None:
+        """Exchange a one-time handoff token for a new session token (for the cookie) and the session's expiry.
+
+        None when the handoff is unknown, used already, too late or its session ended; it is cleared on first
+        use, even too late, so a handoff read from a browser's history is worth nothing.
+        """
+        now = _now()
+        with self._session.begin() as s:
+            row = s.scalar(select(LoginSession).where(LoginSession.handoff_hash == _digest(handoff or "")))
+            if row is None:
+                return None
+            expired = _aware(row.handoff_expires_at) < now or _aware(row.expires_at) <= now
+            row.handoff_hash, row.handoff_expires_at = None, None
+            if expired:
+                return None
+            token = secrets.token_urlsafe(32)
+            row.token_hash = _digest(token)
+            return token, _aware(row.expires_at)
+
+    def session_user(self, *, token: str | None = None, session_id: int | None = None) -> tuple[User, int] | None:
+        """The account a session logs in and the session's id (by the cookie's token or by the id a tab keeps):
+        None when unknown, ended (log-out everywhere), expired, or the account is disabled."""
+        if not token and session_id is None:
+            return None
+        where = (LoginSession.token_hash == _digest(token)) if token else (LoginSession.id == session_id)
+        with self._session() as s:
+            row = s.execute(select(User, LoginSession.id, LoginSession.expires_at)
+                            .join(LoginSession, LoginSession.user_id == User.id).where(where)).first()
+        if row is None or row[0].disabled or _aware(row[2]) <= _now():
+            return None
+        return row[0], row[1]
+
+    def end_login_sessions(self, username: str) -> int:
+        """Log an account out everywhere (every browser and tab); returns how many log-ins ended."""
+        with self._session.begin() as s:
+            user = s.scalar(select(User).where(User.username == username.strip().lower()))
+            if user is None:
+                return 0
+            return s.execute(delete(LoginSession).where(LoginSession.user_id == user.id)).rowcount or 0
 
     # --- assessments (periods) --------------------------------------------------------------------
 

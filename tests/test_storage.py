@@ -239,7 +239,7 @@ def test_assignment_table_rows_are_written_back_only_where_changed(store, period
     a = store.add_agency(COORD, "Sở A")
     b = store.add_agency(COORD, "Sở B")
     before = views.assignment_rows(fw_all_rules, store, period.id, "vi")
-    assert before[0] == {"code": "1.1", "name": "Cấp độ ⚠ tạm đặt", "lead": None, "supporting": []}
+    assert before[0] == {"code": "1.1", "name": "Cấp độ ⚠ tạm đặt", "lead": "", "supporting": []}  # no "None"
     after = [dict(r) for r in before]
     after[0] |= {"lead": "Sở A", "supporting": ["Sở B"]}
     after[3] |= {"lead": "Sở B"}

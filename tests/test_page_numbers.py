@@ -42,8 +42,8 @@ def edit_cell(at: AppTest, key: str, row: int, column: str, text: str) -> AppTes
 
 
 def appraise(at: AppTest, db: Store, text: str) -> AppTest:
-    period = db.latest_assessment(registry.DEFAULT_EDITION)
-    edit_cell(at, f"s_appraisal_{period.id}", 0, "appraisal", text)  # row 0: component 1.1 (10 points)
+    period = db.latest_assessment(registry.DEFAULT_EDITION)  # None until the first write creates the period
+    edit_cell(at, f"s_appraisal_{period.id if period else None}", 0, "appraisal", text)  # row 0: 1.1 (10 points)
     save = next(b for b in at.button if b.label in ("Lưu điểm thẩm định", "Save appraisal"))
     return save.click().run()
 

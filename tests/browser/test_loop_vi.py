@@ -21,7 +21,7 @@ from playwright.sync_api import expect
 
 from dti.storage import Store
 from tests.apptest_support import TESTS
-from tests.browser.conftest import start_streamlit, stop, wait_for_app
+from tests.browser.conftest import save_screenshot, start_streamlit, stop, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -202,3 +202,24 @@ def test_the_whole_loop_in_vietnamese(tmp_path, page, screenshot):
         (SECOND, year, quarter): (2.5, "Công văn 25", "ghi chú bộ hai"),
         (FIRST, year, other_quarter): (3.5, "Báo cáo quý", "ghi chú quý khác"),
     }
+
+
+INSTRUCTIONS_JS = """e => {
+    const first = e.querySelector('[data-testid="InputInstructions"] > span');
+    return {english: getComputedStyle(first).visibility, ours: getComputedStyle(first, '::after').content};
+}"""
+
+
+@pytest.mark.parametrize("lang, ours, english", [("vi", '"Nhấn Enter để áp dụng"', "hidden"),
+                                                  ("en", "none", "visible")])
+def test_a_text_fields_enter_hint_speaks_the_ui_language(app_server, page, lang, ours, english):
+    """Streamlit writes "Press Enter to apply" under a field being typed in; in Vietnamese mode it says so in
+    Vietnamese (the English text hidden, ours in its place), in English mode it is Streamlit's own."""
+    page.goto(f"{app_server}/scenarios" + ("?lang=en" if lang == "en" else ""))
+    wait_for_app(page)
+    target = page.locator('[class*="st-key-decide_gs_dti"]')
+    target.locator("input").click()
+    target.locator("input").press_sequentially("0", delay=20)  # typed, not applied: the hint shows
+    target.locator('[data-testid="InputInstructions"] > span').first.wait_for(state="attached")
+    assert target.evaluate(INSTRUCTIONS_JS) == {"english": english, "ours": ours}
+    save_screenshot(page, f"loop-enter-hint-{lang}", full_page=False)

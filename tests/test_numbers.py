@@ -116,3 +116,18 @@ def test_every_chart_uses_the_languages_separators(fw2022, lang, separators):
     assert [f.layout.separators for f in figures] == [separators] * len(figures)
     # The scenario chart's hover keeps a d3 number format, which Plotly writes with those separators.
     assert all("%{y:.4f}" in bar.hovertemplate for bar in figures[-2].data)
+
+
+def test_the_report_chart_uses_the_languages_separators(fw2022):
+    from dti.decide import demo, report
+    from dti.scoring.engine import score
+
+    responses = demo.demo_responses(fw2022)
+    result = score(fw2022, responses)
+    # The report's chart is a static SVG (no Plotly): its axis and bar labels are text in the language's format.
+    vi = report.main_index_svg(report.ReportData(fw2022, responses, result, lang="vi"))
+    en = report.main_index_svg(report.ReportData(fw2022, responses, result, lang="en"))
+    assert ">0,2<" in vi and ">0.2<" not in vi
+    assert ">0.2<" in en and ">0,2<" not in en
+    first = fmt_number(result.main_indices["1"].value, "vi", 2)
+    assert "," in first and f">{first}<" in vi

@@ -74,3 +74,15 @@ def test_radar_and_pillars_use_the_chosen_language(fw2022):
     assert list(pillars.data[0].x) == [p.name_en for p in fw2022.pillars]
     assert list(pillars.data[0].y) == [result.pillars[p.code].value for p in fw2022.pillars]
     assert charts.dti_gauge(result, "en").data[0].value == result.dti
+
+
+@pytest.mark.parametrize("lang, lowest_words", [("vi", "thấp nhất"), ("en", "lowest")])
+def test_with_nothing_answered_no_chart_title_promises_a_lowest_in_red(fw2022, lang, lowest_words):
+    """Issue 10: with nothing answered no bar is red, so the titles do not say "(lowest in red)" either."""
+    empty = score(fw2022, {})
+    for fig in (charts.main_index_bars(fw2022, empty, lang), charts.pillar_bars(fw2022, empty, lang)):
+        assert charts.LOW not in list(fig.data[0].marker.color)
+        assert fig.layout.title.text and lowest_words not in fig.layout.title.text.lower()
+    answered = score(fw2022, {c: Response(c, v) for c, v in ANSWERS.items()})
+    for fig in (charts.main_index_bars(fw2022, answered, lang), charts.pillar_bars(fw2022, answered, lang)):
+        assert lowest_words in fig.layout.title.text.lower()  # a red bar is explained by its title

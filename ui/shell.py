@@ -97,7 +97,7 @@ def run(pages: list[tuple[str, st.Page]], lang: str) -> None:
         widgets.edition_picker(lang)
         if state.current_actor() is not None:  # chosen once here, for every page (not before a log-in)
             storage_widgets.period_picker(lang)
-    st.html(METRIC_WRAP_CSS + (_uploader_texts_css(lang) if lang != "en" else ""))
+    st.html(METRIC_WRAP_CSS + (_uploader_texts_css(lang) + _enter_hint_css(lang) if lang != "en" else ""))
     unknown = _unknown_address([page for _, page in pages])
     if unknown is not None:
         # A hidden page at the unknown address: Streamlit finds it, so it shows no English "Page not found" modal.
@@ -133,6 +133,19 @@ def _uploader_texts_css(lang: str) -> str:
             f"{zone} button [data-testid=\"stMarkdownContainer\"]::after {{ content: {button}; }}"
             f"[data-testid=\"stFileUploaderDropzoneInstructions\"] span {{ display: none; }}"
             f"[data-testid=\"stFileUploaderDropzoneInstructions\"] > div::after {{ content: {limit}; }}</style>")
+
+
+def _enter_hint_css(lang: str) -> str:
+    """Vietnamese for "Press Enter to apply", which Streamlit (1.67) writes under a text or number field being typed
+    in, with no parameter to change it. The English is hidden (its place kept, so a character counter beside it
+    does not move) and our text is drawn over it, right-aligned where the English ended."""
+    hint = _css_text(t("loop.enter_hint", lang))
+    first = ", ".join(f'[data-testid="{w}"] [data-testid="InputInstructions"] > span:first-child'
+                      for w in ("stTextInput", "stNumberInput"))
+    after = ", ".join(f"{sel}::after" for sel in first.split(", "))
+    return (f"<style>{first} {{ visibility: hidden; position: relative; }}"
+            f"{after} {{ content: {hint}; visibility: visible; position: absolute; right: 0; white-space: nowrap; }}"
+            "</style>")
 
 
 def _unknown_address(pages: list[st.Page]) -> str | None:

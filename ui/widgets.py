@@ -17,6 +17,7 @@ from dti.scoring.engine import Result
 from dti.storage import StorageUnavailable
 from dti.text import clean_text
 from ui import state
+from ui.memo import memo
 
 log = logging.getLogger("dti.app")
 
@@ -177,8 +178,30 @@ def number_text(label: str, value: float | None, *, key: str, lang: str, contain
     through the rules), and the typed text stays in the field whatever it is. ``kwargs`` go to ``st.text_input``.
     Returns the text in the field.
     """
+    _follow_language(key, lang)
     shown = "" if value is None else plain_number(value, lang)
     return (container or st).text_input(label, shown, key=key, max_chars=MAX_NUMBER_CHARS, **kwargs)
+
+
+NUMBER_LANGS_KEY = "number_field_langs"  # in ui.memo's session entry: field key → language its text is written in
+
+
+def _follow_language(key: str, lang: str) -> None:
+    """After a language switch, write the number in a field as the new language does (0,45 → 0.45).
+
+    The browser keeps a widget's text for as long as its key lives, so without this an English page showed 0,45.
+    A text that is not a number in the language it was typed in stays as typed (never guessed).
+    """
+    langs = memo().setdefault(NUMBER_LANGS_KEY, {})
+    before = langs.get(key, lang)
+    langs[key] = lang
+    text = st.session_state.get(key)
+    if before == lang or not isinstance(text, str) or not text.strip():
+        return
+    try:
+        st.session_state[key] = plain_number(parse_number(text, before), lang)
+    except NumberError:
+        pass
 
 
 def read_number(text: str | None, lang: str, *, low: float | None = None, high: float | None = None,

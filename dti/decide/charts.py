@@ -67,7 +67,9 @@ def main_index_bars(fw: Framework, result: Result, lang: str) -> go.Figure:
         text=[fmt_number(v, lang) for v in values], textposition="outside", cliponaxis=False,
         hoverinfo="text+y",
     ))
-    fig.update_layout(title=_txt("main_indices", lang), xaxis={"range": [0, 1.15]},
+    # No red bar while nothing is answered, so no title that says the lowest is red.
+    title = _txt("main_indices", lang) if lowest else t("loop.chart_main_indices_none_lowest", lang)
+    fig.update_layout(title=title, xaxis={"range": [0, 1.15]},
                       yaxis={"autorange": "reversed"}, **_LAYOUT)
     return localize(fig, lang)
 
@@ -107,7 +109,8 @@ def pillar_bars(fw: Framework, result: Result, lang: str) -> go.Figure:
         marker_color=[LOW if c == lowest else BAR for c in codes],
         text=[fmt_number(v, lang) for v in values], textposition="outside", cliponaxis=False, hoverinfo="text+x",
     ))
-    fig.update_layout(title=_txt("pillars", lang), yaxis={"range": [0, 1.1]},
+    title = _txt("pillars", lang) if lowest else t("loop.chart_pillars_none_lowest", lang)
+    fig.update_layout(title=title, yaxis={"range": [0, 1.1]},
                       **_LAYOUT)
     return localize(fig, lang)
 

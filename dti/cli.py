@@ -12,10 +12,10 @@ import os
 import sys
 from pathlib import Path
 
+from dti import limits
 from dti.framework import registry
 from dti.framework.model import Framework
 from dti.framework.validation import FrameworkError
-from dti.io import limits
 from dti.io.excel import read_answer_file
 from dti.io.inputs import read_main_values
 from dti.roles import Actor

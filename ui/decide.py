@@ -12,11 +12,11 @@ from collections.abc import Collection, Mapping
 import pandas as pd
 import streamlit as st
 
+from dti import limits
 from dti.decide import goalseek, peers, scenarios, uncertainty
 from dti.decide.scenarios import Scenario
 from dti.framework.model import Framework
 from dti.i18n import fmt_number, fmt_points, t
-from dti.io import limits
 from dti.scoring.engine import InputProblems, Response, Result
 from ui import state, widgets
 from ui.widgets import plain

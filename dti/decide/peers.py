@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from dti import limits
 from dti.i18n import NumberError, parse_number
-from dti.io import limits
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 PUBLISHED_FILE = DATA_DIR / "dti-province-results.csv"
@@ -232,7 +232,7 @@ def read_published_bytes(data: bytes, name: str) -> PublishedTable:
     except UnicodeDecodeError:
         raise PublishedTableError([f"{name}: is not UTF-8 text; save the CSV as UTF-8"]) from None
     try:
-        header, rows = limits.csv_dicts(text, name)  # field sizes, numbers, rows: dti/io/limits.py
+        header, rows = limits.csv_dicts(text, name)  # field sizes, numbers, rows: dti/limits.py
     except limits.FileRefused as exc:
         raise PublishedTableError([str(p) for p in exc.problems]) from None
     missing = [c for c in ("year", "province", "measure", "value", "rank", "rank_of") if c not in header]

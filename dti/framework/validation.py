@@ -16,7 +16,7 @@ import yaml
 from pydantic import ValidationError
 
 from dti.framework.model import Framework
-from dti.io.limits import FileRefused, read_yaml_file
+from dti.limits import FileRefused, read_yaml_file
 
 # Points are compared with a tolerance: a catalogue may carry 0.5-point components.
 POINTS_TOLERANCE = 1e-6
@@ -267,7 +267,7 @@ def load_framework_file(path: str | Path) -> Framework:
     path = Path(path)
     name = path.name
     try:
-        data = read_yaml_file(path)  # size, type (not /dev/zero), aliases, nesting, numbers: dti/io/limits.py
+        data = read_yaml_file(path)  # size, type (not /dev/zero), aliases, nesting, numbers: dti/limits.py
     except FileRefused as exc:
         raise FrameworkError([Problem(str(path) if p.key in PATH_PROBLEMS else p.file, p.place(), p.en)
                               for p in exc.problems]) from None

@@ -29,9 +29,9 @@ from typing import Any
 
 import yaml
 
+from dti import limits
 from dti.framework.model import Component, Framework, MainIndex
 from dti.framework.validation import FrameworkError, Problem, parse_framework
-from dti.io import limits
 from dti.io.documents import DocumentError, Table, read_tables
 from dti.io.methods import MethodReading, read_method
 

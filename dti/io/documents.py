@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from dti.io import limits
+from dti import limits
 
 MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
 MAX_TABLE_ROWS = 5000
@@ -99,7 +99,7 @@ def _too_many_rows() -> DocumentError:
 
 
 def _office_package(data: bytes, filename: str, not_a_zip: DocumentError) -> None:
-    """An Office file is a zip: refused when it is not one, and checked by dti/io/limits.py (a zip bomb is refused
+    """An Office file is a zip: refused when it is not one, and checked by dti/limits.py (a zip bomb is refused
     from the zip's directory, before anything is unpacked)."""
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise not_a_zip

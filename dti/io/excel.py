@@ -22,9 +22,9 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from dti import limits
 from dti.framework.model import Component, Framework
 from dti.i18n import fmt_number, fmt_points, t
-from dti.io import limits
 from dti.io.export import FORMULA_START, safe_text, value_label
 from dti.io.inputs import MAX_INPUT_BYTES, read_bytes, read_rows
 from dti.scoring.engine import InputProblems, Response
@@ -308,7 +308,7 @@ def _unfilled(cells: dict[str, Any]) -> bool:
 
 
 def _from_limit(p: limits.LimitProblem, sheet: str = "", code: str = "") -> ImportProblem:
-    """A limit of dti/io/limits.py (a zip bomb, a huge cell, a text too long) as an import problem."""
+    """A limit of dti/limits.py (a zip bomb, a huge cell, a text too long) as an import problem."""
     return ImportProblem(p.file, p.detail("en"), sheet=sheet or p.sheet, row=p.row, code=code,
                          message_vi=p.detail("vi"))
 

@@ -12,9 +12,9 @@ import math
 from pathlib import Path
 from typing import Any
 
+from dti import limits
 from dti.framework.model import Framework
 from dti.i18n import NumberError, fmt_number, parse_number
-from dti.io import limits
 from dti.scoring.engine import InputProblem, InputProblems
 
 MAX_INPUT_BYTES = 10 * 1024 * 1024
@@ -76,7 +76,7 @@ def _rows_from_json(data: bytes, name: str) -> list[dict[str, Any]]:
 
 
 def refused_as_input_problems(exc: limits.FileRefused, kind: str = "component") -> InputProblems:
-    """A file over a limit (dti/io/limits.py) as the input problems every caller of these readers handles."""
+    """A file over a limit (dti/limits.py) as the input problems every caller of these readers handles."""
     return InputProblems([InputProblem("", p.detail("en", with_sheet=True), row=p.row, file=p.file, kind=kind,
                                        message_vi=p.detail("vi", with_sheet=True)) for p in exc.problems])
 

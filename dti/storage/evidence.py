@@ -3,7 +3,7 @@
 A file is accepted when its content is one of the kinds below AND its name's extension belongs to that kind:
 a ``.pdf`` that is really a program, or a ``.docx`` that is any other zip, is refused. An Office file is a zip
 whose members say what it is (``word/document.xml``…); its directory is checked first with
-``dti.io.limits.check_zip`` (the one zip check), so a zip bomb is refused before anything is inflated.
+``dti.limits.check_zip`` (the one zip check), so a zip bomb is refused before anything is inflated.
 
 The bytes are kept in one ``EvidenceStore``: ``LocalEvidenceStore`` (a folder under the data folder, the
 default) or ``S3EvidenceStore`` (an S3-compatible bucket: AWS S3, MinIO, a province's own), which several app
@@ -22,8 +22,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Protocol
 
+from dti import limits
 from dti.i18n import fmt_number, t
-from dti.io import limits
 from dti.roles import StorageError
 
 MAX_FILE_BYTES = limits.MAX_UPLOAD_BYTES  # 10 MB: a scanned decision of a few pages, a report, a photo

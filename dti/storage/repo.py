@@ -20,9 +20,9 @@ from sqlalchemy import Connection, Engine, Update, bindparam, delete, func, inse
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from dti import limits
 from dti.framework import registry
 from dti.framework.model import Framework
-from dti.io import limits
 from dti.roles import Actor, PermissionDenied, StorageError, require_coordinator
 from dti.scoring.appraised import AppraisedResult, score_appraised
 from dti.scoring.engine import InputProblem, InputProblems, Response, Result, score
@@ -1279,7 +1279,7 @@ def _scenario(r: ScenarioRecord) -> StoredScenario:
 
 
 def _check_texts(code: str, fields: Mapping[str, Any]) -> None:
-    """Evidence, notes, links and text values within dti/io/limits.py's caps, for every write (not only
+    """Evidence, notes, links and text values within dti/limits.py's caps, for every write (not only
     the readers'): a 200 MB evidence would be stored twice, in the answer and in its history."""
     problems = limits.text_problems(code, dict(fields))
     if problems:

@@ -2,7 +2,7 @@
 cells and fields. Every case asserts the message, the time it took and (for uploads) that nothing changed.
 
 ``SECONDS`` is the bound of a refusal: on the shared test machine a refusal takes well under a second; the
-code before dti/io/limits.py took minutes (or ran out of memory) on the same files.
+code before dti/limits.py took minutes (or ran out of memory) on the same files.
 """
 
 from __future__ import annotations

@@ -9,8 +9,8 @@ from io import BytesIO
 
 import pytest
 
+from dti import limits
 from dti.framework import registry
-from dti.io import limits
 from dti.io.catalogue import CatalogueError, import_catalogue
 from dti.io.excel import ImportRefused
 from tests.hostile.conftest import raw_xlsx, run_cli, snapshot, within

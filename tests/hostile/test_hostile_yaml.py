@@ -7,9 +7,9 @@ import shutil
 
 import pytest
 
+from dti import limits
 from dti.framework import registry
 from dti.framework.validation import FrameworkError, load_framework_file
-from dti.io import limits
 from tests.hostile.conftest import ALIAS_BOMB, run_cli, within
 
 pytestmark = pytest.mark.timeout(120)

@@ -29,6 +29,7 @@ from dti.storage.models import (
     Agency,
     Assessment,
     Assignment,
+    GeneralInfoAnswer,
     HistoryRecord,
     ProvinceProfile,
     ResponseRecord,
@@ -37,6 +38,8 @@ from dti.storage.models import (
 from dti.text import clean_text, clean_value
 
 EDITABLE_FIELDS = ("value", "points", "evidence", "links", "note", "status")
+# The component column of a history row of a general-information field (the field is named in its changes).
+GENERAL_INFO = "general_info"
 
 
 class ConflictError(StorageError):
@@ -566,6 +569,47 @@ class Store:
         if saved is None:
             raise ConflictError(code, base_version, self.stored_response(assessment_id, code))
         return StoredResponse(*saved)
+
+    # --- general information ('Thông tin chung') ------------------------------------------------------
+
+    def general_info(self, assessment_id: int) -> dict[str, str]:
+        """The answers to the edition's unscored general-information fields, by field code (as typed)."""
+        with self.engine.connect() as conn:
+            return dict(conn.execute(select(GeneralInfoAnswer.field_code, GeneralInfoAnswer.value).where(
+                GeneralInfoAnswer.assessment_id == assessment_id)).all())
+
+    def save_general_info(self, actor: Actor, assessment_id: int, field_code: str, value: str) -> bool:
+        """Save one general-information field (blank clears it); True when something changed.
+
+        The coordinator and every agency account may write: these fields (population, contact person …) belong
+        to the whole assessment, no component is assigned for them, and an agency filling in its self-assessment
+        is often the one that knows them; who wrote what is kept in the history. A viewer writes nothing.
+        """
+        if actor.role == "viewer":
+            raise PermissionDenied(actor, field_code, "a viewer account can read but not change answers")
+        fields = {f.code for f in self.framework_of(assessment_id).general_info}
+        if field_code not in fields:
+            raise StorageError(f"{field_code!r} is not a general-information field of this edition")
+        value = clean_text(value if isinstance(value, str) else str(value)).strip()
+        problem = limits.text_problem(field_code, "value", value)
+        if problem:
+            raise InputProblems([InputProblem(field_code, problem.en, message_vi=problem.vi)])
+        with self._session.begin() as s:
+            row = s.get(GeneralInfoAnswer, (assessment_id, field_code))
+            before = row.value if row is not None else ""
+            if before == value:
+                return False
+            now = _now()
+            if not value:
+                s.delete(row)
+            elif row is None:
+                s.add(GeneralInfoAnswer(assessment_id=assessment_id, field_code=field_code, value=value,
+                                        updated_by=actor.username, updated_at=now))
+            else:
+                row.value, row.updated_by, row.updated_at = value, actor.username, now
+            # The history's component column is short (20): the field code goes into the changes instead.
+            self._log(s, assessment_id, GENERAL_INFO, "general_info", {field_code: [before, value]}, actor, now, 1)
+        return True
 
     def set_appraisal(self, actor: Actor, assessment_id: int, code: str, points: float | None,
                       note: str = "") -> StoredResponse:

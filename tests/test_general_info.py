@@ -73,3 +73,75 @@ def test_the_answers_go_with_their_assessment(info_store, fw_info):
     second = info_store.assessment(fw_info.id, 2025, 2).id
     info_store.save_general_info(COORD, first, "dan-so", "1")
     assert info_store.general_info(second) == {}
+
+
+# --- the section on the Self-assessment page (AppTest over the shipped 2022 edition, which has such fields) ------
+
+
+@pytest.fixture
+def app_db(db_url, monkeypatch):
+    monkeypatch.setenv("DTI_DATABASE_URL", db_url)
+    monkeypatch.delenv("DTI_DATA_DIR", raising=False)
+    store = Store.open(db_url)
+    yield store
+    store.close()
+
+
+def open_assessment(actor: Actor | None = None, lang: str = "vi"):
+    from streamlit.testing.v1 import AppTest
+
+    from dti.framework import registry
+
+    at = AppTest.from_file(str(registry.REPO_ROOT / "app.py"), default_timeout=60)
+    if actor is not None:
+        at.session_state["actor"] = actor
+    if lang != "vi":
+        at.session_state["lang"] = lang
+    at.switch_page("pages/assessment.py")
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def info_input(at, code: str):
+    found = [w for w in at.text_input if str(w.key).startswith("gi") and str(w.key).endswith(f"_{code}")]
+    assert len(found) == 1, [w.key for w in at.text_input]
+    return found[0]
+
+
+def test_a_field_filled_on_the_page_is_there_in_a_fresh_session(app_db):
+    at = open_assessment()
+    assert [e.label for e in at.expander][:1] == ["Thông tin chung"]
+    info_input(at, "population").input("1.250.000").run()  # Vietnamese thousands separators
+    info_input(at, "contact").input("Nguyễn Văn A, Phó Giám đốc Sở TT&TT, 0912 345 678").run()
+    assert not at.exception
+    aid = app_db.latest_assessment("dti-2022-province").id
+    assert app_db.general_info(aid) == {"population": "1250000",
+                                        "contact": "Nguyễn Văn A, Phó Giám đốc Sở TT&TT, 0912 345 678"}
+    again = open_assessment()  # a reload, a new tab
+    assert info_input(again, "population").value == "1250000"
+    assert info_input(again, "contact").value == "Nguyễn Văn A, Phó Giám đốc Sở TT&TT, 0912 345 678"
+    assert app_db.general_info(aid) == {"population": "1250000",  # showing it saved nothing new
+                                        "contact": "Nguyễn Văn A, Phó Giám đốc Sở TT&TT, 0912 345 678"}
+    assert len(app_db.history(aid, GENERAL_INFO)) == 2
+    english = open_assessment(lang="en")
+    assert [e.label for e in english.expander][:1] == ["General information"]
+    assert info_input(english, "population").value == "1250000"
+
+
+def test_a_malformed_number_is_refused_at_the_field_and_nothing_saved(app_db):
+    at = open_assessment()
+    info_input(at, "districts").input("mười").run()
+    assert not at.exception
+    assert any("mười" in e.value for e in at.error), [e.value for e in at.error]
+    assert info_input(at, "districts").value == "mười"  # the typed text stays, to be corrected
+    found = app_db.latest_assessment("dti-2022-province")
+    assert found is None or app_db.general_info(found.id) == {}
+
+
+def test_a_viewer_sees_the_fields_read_only(app_db):
+    aid = app_db.assessment("dti-2022-province", 2026, 4).id
+    app_db.save_general_info(COORD, aid, "contact", "Trần Thị B")
+    at = open_assessment(Actor("xem", "viewer"))
+    assert info_input(at, "contact").value == "Trần Thị B"
+    assert all(w.disabled for w in at.text_input if str(w.key).startswith("gi"))

@@ -145,3 +145,23 @@ def test_a_viewer_sees_the_fields_read_only(app_db):
     at = open_assessment(Actor("xem", "viewer"))
     assert info_input(at, "contact").value == "Trần Thị B"
     assert all(w.disabled for w in at.text_input if str(w.key).startswith("gi"))
+
+
+# --- the sidebar label of a province's own framework ---------------------------------------------------------
+
+
+def test_a_framework_without_a_decision_is_labelled_by_its_shortened_title_not_its_id(fw2022):
+    from ui.widgets import EDITION_TITLE_CHARS, edition_short_label
+
+    own = fw2022.model_copy(update={
+        "id": "so-nganh-2026", "year": 2026, "legal_basis": "Kế hoạch của UBND tỉnh (không số)",
+        "title_vi": "Bộ chỉ số đánh giá chuyển đổi số của các sở, ban, ngành tỉnh X", "title_en": "Own index"})
+    label = edition_short_label(own, "vi", [fw2022, own])
+    assert label == "DTI 2026 · Bộ chỉ số đánh giá chuyển đổi…"
+    assert "so-nganh-2026" not in label
+    assert len(label.split(" · ", 1)[1]) <= EDITION_TITLE_CHARS
+    assert edition_short_label(own, "en", [fw2022, own]) == "DTI 2026 · Own index"  # short: whole
+    # Two own frameworks of one year with the same title still read apart.
+    twin = own.model_copy(update={"id": "so-nganh-2026-b"})
+    assert edition_short_label(own, "vi", [own, twin]) != edition_short_label(twin, "vi", [own, twin])
+    assert edition_short_label(twin, "vi", [own, twin]).endswith(" · so-nganh-2026-b")

@@ -1,6 +1,8 @@
 """General information of an assessment ('Thông tin chung': population, contact person …): stored, role-checked,
 shown at the top of the Self-assessment page, and the sidebar label of a province's own framework."""
 
+from types import SimpleNamespace
+
 import pytest
 
 from dti.framework.model import GeneralInfoField
@@ -165,3 +167,31 @@ def test_a_framework_without_a_decision_is_labelled_by_its_shortened_title_not_i
     twin = own.model_copy(update={"id": "so-nganh-2026-b"})
     assert edition_short_label(own, "vi", [own, twin]) != edition_short_label(twin, "vi", [own, twin])
     assert edition_short_label(twin, "vi", [own, twin]).endswith(" · so-nganh-2026-b")
+
+
+# --- the answer exports --------------------------------------------------------------------------------------
+
+
+def test_the_workbook_header_and_the_json_carry_the_general_information(fw2022):
+    import io
+    import json
+
+    from openpyxl import load_workbook
+
+    from dti.io.excel import read_upload
+    from dti.io.export import ExportContext, answers_json, answers_xlsx
+
+    ctx = ExportContext(2026, 2, "Tỉnh X", "vi", (("contact", "=HYPERLINK(\"http://x\")"), ("population", "1250000.5")))
+    header = load_workbook(io.BytesIO(answers_xlsx(fw2022, {}, ctx))).active["A1"].value
+    assert "Dân số của tỉnh (người): 1250000,5" in header
+    assert "Đầu mối liên hệ (họ tên, chức vụ, điện thoại): =HYPERLINK" in header and not header.startswith("=")
+    assert "Số đơn vị hành chính cấp huyện" not in header  # blank fields are left out
+    english = load_workbook(io.BytesIO(answers_xlsx(fw2022, {}, ExportContext(2026, 2, "", "en", ctx.general_info))))
+    assert "Population of the province (people): 1250000.5" in english.active["A1"].value
+    doc = json.loads(answers_json(fw2022, {}, ctx))
+    assert doc["general_info"] == {"contact": "'=HYPERLINK(\"http://x\")", "population": "1250000.5"}
+    # The files still upload back: the header block is not read as answers.
+    stored = {"1.3": SimpleNamespace(value="có", points=None, evidence="Công văn 1", note="")}
+    for write, file in ((answers_xlsx, "a.xlsx"), (answers_json, "a.json")):
+        back = read_upload(fw2022, write(fw2022, stored, ctx), file)
+        assert list(back) == ["1.3"] and back["1.3"].evidence == "Công văn 1"

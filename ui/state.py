@@ -523,7 +523,7 @@ def import_answers(responses: Mapping[str, Response], source: str, replace: bool
 def export_context(lang: str) -> ExportContext:
     """The period and province every export of the current assessment carries."""
     year, quarter = current_period()
-    return ExportContext(year, quarter, province_name(), lang)
+    return ExportContext(year, quarter, province_name(), lang, tuple(sorted(get_general_info().items())))
 
 
 def download_name(kind: str, ext: str) -> str:

@@ -70,6 +70,20 @@ def test_an_unknown_field_or_a_too_long_text_is_refused_and_nothing_saved(info_s
     assert info_store.history(aid) == []
 
 
+def test_a_number_field_keeps_one_language_free_form_and_refuses_a_non_number(info_store, fw_info):
+    aid = info_store.assessment(fw_info.id, 2025, 1).id
+    info_store.save_general_info(COORD, aid, "dan-so", 1250000.0)
+    assert info_store.general_info(aid) == {"dan-so": "1250000"}
+    info_store.save_general_info(COORD, aid, "dan-so", "1.125")  # the stored form: '.' is the decimal point
+    assert info_store.general_info(aid) == {"dan-so": "1.125"}
+    for bad in ("một triệu", "nan", "inf"):
+        with pytest.raises(InputProblems) as refused:
+            info_store.save_general_info(COORD, aid, "dan-so", bad)
+        message = refused.value.problems[0].message_vi
+        assert bad in message and "không phải là số" in message
+    assert info_store.general_info(aid) == {"dan-so": "1.125"}
+
+
 def test_the_answers_go_with_their_assessment(info_store, fw_info):
     first = info_store.assessment(fw_info.id, 2025, 1).id
     second = info_store.assessment(fw_info.id, 2025, 2).id

@@ -6,12 +6,13 @@ from __future__ import annotations
 import streamlit as st
 
 from dti.framework.model import Framework, GeneralInfoField
-from dti.i18n import NumberError, name, plain_number, t
+from dti.i18n import NumberError, name, t
+from dti.storage.repo import general_info_number_text
 from ui import state, widgets
 
 
 def stored_number(text: str) -> float | None:
-    """A number field's stored text ('1250000', '1.5': written by ``_number_to_store``) as a number."""
+    """A number field's stored text ('1250000', '1.5': ``general_info_number_text``) as a number."""
     try:
         return float(text) if text else None
     except ValueError:  # a text kept from before the field became a number: shown blank, not lost until changed
@@ -19,8 +20,7 @@ def stored_number(text: str) -> float | None:
 
 
 def _number_to_store(value: float | None) -> str:
-    # One language-free form in the database, so the field reads back the same in vi and en.
-    return "" if value is None else plain_number(value, "en")
+    return "" if value is None else general_info_number_text(value)
 
 
 def _label(f: GeneralInfoField, lang: str) -> str:

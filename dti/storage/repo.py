@@ -8,6 +8,7 @@ value that is there now, an import is one transaction, and every change appends 
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -19,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from dti.framework import registry
 from dti.framework.model import Framework
+from dti.i18n import NumberError, plain_number
 from dti.io import limits
 from dti.roles import Actor, PermissionDenied, StorageError, require_coordinator
 from dti.scoring.engine import InputProblem, InputProblems, Response, Result, score
@@ -578,8 +580,12 @@ class Store:
             return dict(conn.execute(select(GeneralInfoAnswer.field_code, GeneralInfoAnswer.value).where(
                 GeneralInfoAnswer.assessment_id == assessment_id)).all())
 
-    def save_general_info(self, actor: Actor, assessment_id: int, field_code: str, value: str) -> bool:
-        """Save one general-information field (blank clears it); True when something changed.
+    def save_general_info(self, actor: Actor, assessment_id: int, field_code: str, value: str | float | None
+                          ) -> bool:
+        """Save one general-information field (blank or None clears it); True when something changed.
+
+        A number field takes a number, or its text in the stored form (``general_info_number_text``: '1250000',
+        '1.5'); it is stored in that one language-free form, so it reads back alike in vi and en.
 
         The coordinator and every agency account may write: these fields (population, contact person …) belong
         to the whole assessment, no component is assigned for them, and an agency filling in its self-assessment
@@ -587,9 +593,11 @@ class Store:
         """
         if actor.role == "viewer":
             raise PermissionDenied(actor, field_code, "a viewer account can read but not change answers")
-        fields = {f.code for f in self.framework_of(assessment_id).general_info}
-        if field_code not in fields:
+        if field_code not in {f.code for f in self.framework_of(assessment_id).general_info}:
             raise StorageError(f"{field_code!r} is not a general-information field of this edition")
+        field = next(f for f in self.framework_of(assessment_id).general_info if f.code == field_code)
+        if field.kind == "number":
+            value = _general_info_number(field_code, value)
         value = clean_text(value if isinstance(value, str) else str(value)).strip()
         problem = limits.text_problem(field_code, "value", value)
         if problem:
@@ -824,6 +832,24 @@ class Store:
             [Delta(code, ra.main_indices[code].value, rb.main_indices[code].value) for code in ra.main_indices
              if ra.main_indices[code].value is not None],
             [Delta(code, ra.pillars[code].value, rb.pillars[code].value) for code in ra.pillars])
+
+
+def general_info_number_text(number: float) -> str:
+    """The stored form of a general-information number: no thousands separator, '.' for decimals."""
+    return plain_number(number, "en")
+
+
+def _general_info_number(field_code: str, value: Any) -> str:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return ""
+    try:
+        number = float(value) if not isinstance(value, bool) else math.nan
+    except (TypeError, ValueError):
+        number = math.nan
+    if not math.isfinite(number):
+        refused = NumberError(str(value), "malformed")
+        raise InputProblems([InputProblem(field_code, refused.message("en"), message_vi=refused.message("vi"))])
+    return general_info_number_text(number)
 
 
 def _check_texts(code: str, fields: Mapping[str, Any]) -> None:

@@ -209,3 +209,15 @@ def test_the_workbook_header_and_the_json_carry_the_general_information(fw2022):
     for write, file in ((answers_xlsx, "a.xlsx"), (answers_json, "a.json")):
         back = read_upload(fw2022, write(fw2022, stored, ctx), file)
         assert list(back) == ["1.3"] and back["1.3"].evidence == "Công văn 1"
+
+
+def test_the_section_is_open_until_every_field_is_filled_then_folded(app_db, fw2022):
+    aid = app_db.assessment("dti-2022-province", 2026, 4).id
+    app_db.save_general_info(COORD, aid, "contact", "Trần Thị B")
+    section = [e for e in open_assessment().expander if e.label == "Thông tin chung"]
+    assert len(section) == 1 and section[0].proto.expanded
+    for f in fw2022.general_info:
+        if f.kind == "number":
+            app_db.save_general_info(COORD, aid, f.code, 12)
+    section = [e for e in open_assessment().expander if e.label == "Thông tin chung"]
+    assert len(section) == 1 and not section[0].proto.expanded

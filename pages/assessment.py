@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dti.i18n import t
-from ui import assessment_form, context, files, widgets
+from ui import assessment_form, context, files, general_info, widgets
 from ui import lang as ui_lang
 
 lang = ui_lang.current()
@@ -11,6 +11,7 @@ fw = widgets.scorable_framework(lang)
 
 st.title(t("assessment.title", lang))
 context.show(fw, lang)
+general_info.section(fw, lang)
 st.caption(t("assessment.intro", lang))
 files.download_upload_panel(fw, lang)
 only_unanswered = st.toggle(t("assessment.only_unanswered", lang), key="a_only_unanswered")

@@ -27,7 +27,7 @@ def test_migrations_create_every_table_from_empty(db_url):
     assert head == db.head_revision() is not None
     tables = set(inspect(engine).get_table_names())
     assert {"province_profile", "agency", "app_user", "assessment", "assignment", "response", "history",
-            "evidence_file", "scenario"} <= tables
+            "evidence_file", "scenario", "general_info_answer", "login_session"} <= tables
     db.upgrade(engine)  # a second start is a no-op, not an error
     assert db.current_revision(engine) == head
     engine.dispose()

@@ -451,6 +451,32 @@ def set_province_name(new_name: str) -> str | None:
     return None
 
 
+# --- general information ('Thông tin chung') -------------------------------------------------------
+
+
+def get_general_info() -> dict[str, str]:
+    """The answers to the edition's general-information fields in the current period, by field code."""
+    found = current_assessment()
+    return store().general_info(found.id) if found else {}
+
+
+def set_general_info(field_code: str, value: str) -> str | None:
+    """Save one general-information field (blank clears it); None when saved, else the reason to show."""
+    lang = ui_lang.current()
+    actor = current_actor() or Actor("?", "viewer")
+    if actor.role == "viewer":  # refused without creating the period (Store refuses it too)
+        return t("storage.viewer_readonly", lang)
+    try:
+        store().save_general_info(actor, assessment_to_write().id, field_code, value)
+    except PermissionDenied:
+        return t("storage.viewer_readonly", lang)
+    except InputProblems as exc:
+        return "; ".join(p.message_vi if lang != "en" and p.message_vi else p.message for p in exc.problems)
+    except StorageUnavailable as exc:
+        return fault_message(exc, lang)
+    return None
+
+
 # --- answers -------------------------------------------------------------------------------------
 
 
@@ -640,7 +666,7 @@ def import_answers(responses: Mapping[str, Response], source: str, replace: bool
 def export_context(lang: str) -> ExportContext:
     """The period and province every export of the current assessment carries."""
     year, quarter = current_period()
-    return ExportContext(year, quarter, province_name(), lang)
+    return ExportContext(year, quarter, province_name(), lang, tuple(sorted(get_general_info().items())))
 
 
 def download_name(kind: str, ext: str) -> str:

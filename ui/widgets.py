@@ -70,15 +70,32 @@ def edition_short_label(fw: Framework, lang: str, others: list[Framework] = ()) 
     """'DTI 2022 · 922/QĐ-BTTTT' ('DTI 2025 ⚠ chưa chấm được · 405/QĐ-BKHCN'): short enough for the sidebar.
 
     The full titles share their first forty characters, so a narrow select box showed the same text for every
-    edition. The edition id is added when two editions would read the same (e.g. a province's own catalogue).
+    edition. A province's own framework has no Decision number: its title, shortened, names it ('DTI 2026 ·
+    Bộ chỉ số CĐS các sở…'), not its file id. The edition id is added when two editions would read the same.
+    Plain text (a select box option): put it into Markdown through ``plain``, the title came from a file.
     """
-    decision = re.search(r"\d+/QĐ-[\wĐ]+", fw.legal_basis)
+    def own(f: Framework) -> str:
+        decision = re.search(r"\d+/QĐ-[\wĐ]+", f.legal_basis)
+        return decision.group(0) if decision else _shortened(f.title(lang), EDITION_TITLE_CHARS)
+
     # The "cannot be scored" mark right after the year: the end of a long label is cut in the sidebar.
     label = f"DTI {fw.year}" + ("" if fw.complete else f" ⚠ {t('polish.incomplete_short', lang)}")
-    label += f" · {decision.group(0) if decision else fw.id}"
-    if decision and any(o.id != fw.id and o.year == fw.year and decision.group(0) in o.legal_basis for o in others):
+    label += f" · {own(fw)}"
+    if any(o.id != fw.id and o.year == fw.year and own(o) == own(fw) for o in others):
         label = f"{label} · {fw.id}"
     return label
+
+
+EDITION_TITLE_CHARS = 32  # of a province's own framework's title in the sidebar label
+
+
+def _shortened(text: str, limit: int) -> str:
+    """``text`` on one line, cut at a word before ``limit`` characters with '…' when longer."""
+    text = " ".join(clean_text(text).split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(" ,;:-–·") + "…"
 
 
 def _on_edition_change() -> None:
@@ -131,7 +148,7 @@ def demo_framework(lang: str) -> Framework:
     complete = [found[i] for i in state.edition_ids() if found[i].complete]
     if not complete:
         return scorable_framework(lang)  # nothing can be scored at all: says why and stops
-    st.caption(t("polish.workshop_edition", lang, edition=edition_short_label(complete[0], lang)))
+    st.caption(t("polish.workshop_edition", lang, edition=plain(edition_short_label(complete[0], lang))))
     return complete[0]
 
 

@@ -23,7 +23,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from dti.framework.model import Component, Framework
-from dti.i18n import t
+from dti.i18n import name, plain_number, t
 from dti.scoring.rules import NO, YES, is_blank
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")  # the province's time: every time shown or exported to people
@@ -88,6 +88,9 @@ class ExportContext:
     quarter: int
     province: str = ""
     lang: str = "vi"
+    # The answers to the edition's general-information fields (field code, value as stored), in the workbook's
+    # header block and the JSON document; the CSV has no header block, so it carries answers only.
+    general_info: tuple[tuple[str, str], ...] = ()
 
     def period(self) -> str:
         return t("files.period", self.lang, year=self.year, quarter=self.quarter)
@@ -160,6 +163,23 @@ def header_lines(fw: Framework, ctx: ExportContext, now: datetime | None = None)
     return [safe_text(line) for line in lines]
 
 
+def general_info_lines(fw: Framework, ctx: ExportContext) -> list[str]:
+    """'Dân số (người): 1250000' for each filled general-information field, in the edition's order."""
+    answers, lines = dict(ctx.general_info), []
+    for f in fw.general_info:
+        value = answers.get(f.code, "")
+        if not value:
+            continue
+        if f.kind == "number":
+            try:
+                value = plain_number(float(value), ctx.lang)
+            except ValueError:
+                pass
+        unit = f.unit_en if ctx.lang == "en" and f.unit_en else f.unit_vi
+        lines.append(f"{name(f, ctx.lang)}{f' ({unit})' if unit else ''}: {value}")
+    return [safe_text(line) for line in lines]
+
+
 def answers_csv(fw: Framework, stored: Mapping[str, Any], ctx: ExportContext) -> bytes:
     """UTF-8 with a BOM (Excel then shows the Vietnamese letters); keys as the header row, so it uploads back."""
     buf = io.StringIO()
@@ -173,6 +193,7 @@ def answers_csv(fw: Framework, stored: Mapping[str, Any], ctx: ExportContext) ->
 def answers_json(fw: Framework, stored: Mapping[str, Any], ctx: ExportContext) -> bytes:
     doc = {"edition": fw.id, "year": ctx.year, "quarter": ctx.quarter, "province": ctx.province,
            "exported_at": local_time(datetime.now(UTC)).isoformat(timespec="seconds"),
+           "general_info": {k: safe_text(v) for k, v in ctx.general_info},
            "responses": answer_rows(fw, stored, ctx)}
     return json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8")
 
@@ -187,7 +208,7 @@ def answers_xlsx(fw: Framework, stored: Mapping[str, Any], ctx: ExportContext) -
     wb = Workbook()
     ws = wb.active
     ws.title = t("excel.export_sheet", lang)[:31]
-    ws.append([" · ".join(header_lines(fw, ctx))])
+    ws.append([" · ".join(header_lines(fw, ctx) + general_info_lines(fw, ctx))])
     ws["A1"].font = Font(bold=True)
     ws.append([t(f"excel.col_{k}", lang) if k in _EXCEL_LABELS else t(f"files.col_{k}", lang) for k in COLUMNS])
     for cell in ws[2]:

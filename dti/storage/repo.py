@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from dti import limits
 from dti.framework import registry
 from dti.framework.model import Framework
+from dti.i18n import NumberError, plain_number
 from dti.roles import Actor, PermissionDenied, StorageError, require_coordinator
 from dti.scoring.appraised import AppraisedResult, score_appraised
 from dti.scoring.engine import InputProblem, InputProblems, Response, Result, score
@@ -35,6 +36,7 @@ from dti.storage.models import (
     Assessment,
     Assignment,
     EvidenceFile,
+    GeneralInfoAnswer,
     HistoryRecord,
     LoginSession,
     ProvinceProfile,
@@ -45,6 +47,8 @@ from dti.storage.models import (
 from dti.text import clean_text, clean_value
 
 EDITABLE_FIELDS = ("value", "points", "evidence", "links", "note", "status")
+# The component column of a history row of a general-information field (the field is named in its changes).
+GENERAL_INFO = "general_info"
 
 
 class ConflictError(StorageError):
@@ -816,6 +820,53 @@ class Store:
             raise ConflictError(code, base_version, self.stored_response(assessment_id, code))
         return StoredResponse(*saved)
 
+    # --- general information ('Thông tin chung') ------------------------------------------------------
+
+    def general_info(self, assessment_id: int) -> dict[str, str]:
+        """The answers to the edition's unscored general-information fields, by field code (as typed)."""
+        with self.engine.connect() as conn:
+            return dict(conn.execute(select(GeneralInfoAnswer.field_code, GeneralInfoAnswer.value).where(
+                GeneralInfoAnswer.assessment_id == assessment_id)).all())
+
+    def save_general_info(self, actor: Actor, assessment_id: int, field_code: str, value: str | float | None
+                          ) -> bool:
+        """Save one general-information field (blank or None clears it); True when something changed.
+
+        A number field takes a number, or its text in the stored form (``general_info_number_text``: '1250000',
+        '1.5'); it is stored in that one language-free form, so it reads back alike in vi and en.
+
+        The coordinator and every agency account may write: these fields (population, contact person …) belong
+        to the whole assessment, no component is assigned for them, and an agency filling in its self-assessment
+        is often the one that knows them; who wrote what is kept in the history. A viewer writes nothing.
+        """
+        if actor.role == "viewer":
+            raise PermissionDenied(actor, field_code, "a viewer account can read but not change answers")
+        if field_code not in {f.code for f in self.framework_of(assessment_id).general_info}:
+            raise StorageError(f"{field_code!r} is not a general-information field of this edition")
+        field = next(f for f in self.framework_of(assessment_id).general_info if f.code == field_code)
+        if field.kind == "number":
+            value = _general_info_number(field_code, value)
+        value = clean_text(value if isinstance(value, str) else str(value)).strip()
+        problem = limits.text_problem(field_code, "value", value)
+        if problem:
+            raise InputProblems([InputProblem(field_code, problem.en, message_vi=problem.vi)])
+        with self._session.begin() as s:
+            row = s.get(GeneralInfoAnswer, (assessment_id, field_code))
+            before = row.value if row is not None else ""
+            if before == value:
+                return False
+            now = _now()
+            if not value:
+                s.delete(row)
+            elif row is None:
+                s.add(GeneralInfoAnswer(assessment_id=assessment_id, field_code=field_code, value=value,
+                                        updated_by=actor.username, updated_at=now))
+            else:
+                row.value, row.updated_by, row.updated_at = value, actor.username, now
+            # The history's component column is short (20): the field code goes into the changes instead.
+            self._log(s, assessment_id, GENERAL_INFO, "general_info", {field_code: [before, value]}, actor, now, 1)
+        return True
+
     def set_appraisal(self, actor: Actor, assessment_id: int, code: str, points: float | None,
                       note: str = "") -> StoredResponse:
         """The appraised points (thẩm định) of a component; coordinator only. None clears it."""
@@ -1276,6 +1327,24 @@ def _evidence_info(r: EvidenceFile) -> EvidenceInfo:
 def _scenario(r: ScenarioRecord) -> StoredScenario:
     return StoredScenario(r.name, dict(r.component_points), dict(r.main_values), r.created_by, r.updated_by,
                           _utc(r.updated_at))
+
+
+def general_info_number_text(number: float) -> str:
+    """The stored form of a general-information number: no thousands separator, '.' for decimals."""
+    return plain_number(number, "en")
+
+
+def _general_info_number(field_code: str, value: Any) -> str:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return ""
+    try:
+        number = float(value) if not isinstance(value, bool) else math.nan
+    except (TypeError, ValueError):
+        number = math.nan
+    if not math.isfinite(number):
+        refused = NumberError(str(value), "malformed")
+        raise InputProblems([InputProblem(field_code, refused.message("en"), message_vi=refused.message("vi"))])
+    return general_info_number_text(number)
 
 
 def _check_texts(code: str, fields: Mapping[str, Any]) -> None:

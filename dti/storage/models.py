@@ -67,9 +67,10 @@ class LoginSession(Base):
     """
 
     __tablename__ = "login_session"
+    __table_args__ = (Index("ix_login_session_user", "user_id"),)  # the name migration 0002 gives it
     id: Mapped[int] = mapped_column(primary_key=True)
     token_hash: Mapped[str | None] = mapped_column(String(64), nullable=True, unique=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     handoff_hash: Mapped[str | None] = mapped_column(String(64), nullable=True, unique=True)

@@ -17,6 +17,7 @@ from dti.i18n import fmt_number, fmt_points
 from dti.scoring.engine import Response, score
 from tests.browser.conftest import save_screenshot, start_streamlit, stop, wait_for_app
 from tests.catalogue_fixtures import docx_bytes, table_rows
+from ui.widgets import edition_short_label
 
 pytestmark = pytest.mark.browser
 
@@ -51,7 +52,12 @@ def type_into(locator, text: str, page) -> None:
 
 
 def choose(page, box, option: str) -> None:
-    box.get_by_role("combobox").click()
+    combo = box.get_by_role("combobox")
+    # Scrolled into view (and settled) before the click: the select box's list closes when the page scrolls, and
+    # Playwright's own scroll-then-click on a box far down the page could close the list right after opening it.
+    combo.scroll_into_view_if_needed()
+    page.wait_for_timeout(300)
+    combo.click()
     page.get_by_role("option", name=re.compile("^" + re.escape(option).replace("/", "."))).first.click()
     wait_for_app(page)
 
@@ -88,7 +94,9 @@ def test_docx_appendix_to_a_scored_form(server, page, tmp_path):
     assert fw.title_vi == TITLE and fw.total_points == 100 and len(fw.main_indices) == 6
 
     # Pick it in the sidebar and answer: 3 meetings a year (stepped) and 3 of 4 meetings chaired (ratio).
-    choose(page, page.locator(".st-key-edition_picker"), f"DTI {fw.year} · {NEW_ID}")
+    # A province's own framework (no Decision number) is named in the sidebar by its shortened title.
+    others = [load_framework_file(path) for path in folder.glob("*.yaml")]
+    choose(page, page.locator(".st-key-edition_picker"), edition_short_label(fw, "vi", others))
     page.get_by_role("link", name="Tự đánh giá").first.click()
     wait_for_app(page)
     expect(main.get_by_role("tab", name=re.compile("^1. Nhận thức số"))).to_be_visible()

@@ -4,6 +4,7 @@ page: tests/test_page_editions.py.)"""
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import pytest
@@ -41,6 +42,14 @@ def test_browser_upload_preview_save(editions_server, page, tmp_path):
     main = page.locator('[data-testid="stMain"]')
     main.get_by_role("heading", name="Phiên bản bộ chỉ số").wait_for()
     assert "chưa đủ để chấm điểm" in main.inner_text()
+    # The official appendix of the 2022 edition: matched against it as the base (the page's first choice is a
+    # new framework whose structure comes from the file).
+    base = page.locator(".st-key-ed_base").get_by_role("combobox")
+    base.scroll_into_view_if_needed()  # the list closes when the page scrolls: scrolled first, then opened
+    page.wait_for_timeout(300)
+    base.click()
+    page.get_by_role("option", name=re.compile(r"\(2022\)$")).click()
+    wait_for_app(page)
 
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(catalogue))
     main.get_by_text("phu-luc-1.xlsx hợp lệ: 9 chỉ số chính, 98 chỉ số thành phần").wait_for()

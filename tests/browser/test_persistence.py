@@ -84,24 +84,25 @@ def test_a_bad_excel_file_is_refused_with_its_rows_then_a_good_one_is_imported(t
         wait_for_app(page)
         page.goto(f"{base_url}/import-export")
         wait_for_app(page)
+        # The upload panel checks a file as soon as it is uploaded: a bad one is refused whole, with no button.
         page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(bad))
         wait_for_app(page)
-        page.get_by_role("button", name="Nhập vào kỳ này").click()
-        wait_for_app(page)
         main = page.locator('[data-testid="stMain"]')
-        expect(main).to_contain_text("Không nhập so-tt-loi.xlsx: 2 lỗi")
+        expect(main).to_contain_text("Không nạp so-tt-loi.xlsx: 2 lỗi, không dòng nào được nạp")
+        expect(main.get_by_role("button", name="Nhập (gộp vào kỳ này)")).to_have_count(0)
         expect(main).to_contain_text("dòng 4, chỉ số 1.2: ô F4 (value) chứa công thức '=A1'")
         expect(main).to_contain_text("dòng 3, chỉ số 1.1: 'gần đủ' không phải là một mức của chỉ số này")
         screenshot("persistence-4-bad-file")
         store = Store.open(url)
-        assert store.stored(store.latest_assessment(fw.id).id) == {}  # nothing written
+        assert store.latest_assessment(fw.id) is None  # nothing written: a period is created on its first write
         store.close()
 
         page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(good))
         wait_for_app(page)
-        page.get_by_role("button", name="Nhập vào kỳ này").click()
+        expect(main).to_contain_text("Tệp so-tt.xlsx hợp lệ. Gộp vào kỳ này: 2 chỉ số được trả lời mới, 0 câu trả lời")
+        page.get_by_role("button", name="Nhập (gộp vào kỳ này)").click()
         wait_for_app(page)
-        expect(main).to_contain_text("Đã nhập so-tt.xlsx: 2 chỉ số thay đổi.")
+        expect(main).to_contain_text("Đã nhập so-tt.xlsx: 2 mới, 0 được thay, 0 bị xoá.")
         screenshot("persistence-5-good-file")
     finally:
         stop(proc)

@@ -10,7 +10,7 @@ lang = ui_lang.current()
 fw = widgets.scorable_framework(lang)
 
 st.title(t("assessment.title", lang))
-context.show(fw, lang)
+context.show(fw, lang, notice=False)  # the notice is in the form's fragment, which answers rerun
 general_info.section(fw, lang)
 st.caption(t("assessment.intro", lang))
 files.download_upload_panel(fw, lang)

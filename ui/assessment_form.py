@@ -17,7 +17,7 @@ from dti.i18n import fmt_number, fmt_points, name, t
 from dti.scoring.engine import ComponentScore, Response, score
 from dti.scoring.rules import InputError, is_blank
 from dti.storage.repo import UnreadableAnswer
-from ui import forms, state, widgets
+from ui import context, forms, state, widgets
 from ui import lang as ui_lang
 from ui.evidence import evidence_popover
 
@@ -69,6 +69,7 @@ def agency_filter(lang: str) -> set[str] | None:
 def main_index_form(fw: Framework, main_code: str, lang: str, only_unanswered: bool,
                     codes: set[str] | None = None) -> None:
     with widgets.guard(lang):
+        context.empty_period_notice(lang)  # here, not above the tabs: the first answer (this fragment) clears it
         main_index = fw.main_index_by_code[main_code]
         responses = state.get_responses()
         stale = state.get_unreadable()

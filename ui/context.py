@@ -11,10 +11,7 @@ import streamlit as st
 
 from dti.framework.model import Framework
 from dti.i18n import t
-from dti.storage import AssessmentInfo
 from ui import state
-
-COPY_ERROR_KEY = "ctx_copy_error"
 
 
 def period_text(year: int, quarter: int, lang: str) -> str:
@@ -31,11 +28,19 @@ def line(fw: Framework, lang: str) -> str:
     return " · ".join([province_text(lang), f"{fw.title(lang)} ({fw.year})", period_text(year, quarter, lang)])
 
 
-def show(fw: Framework, lang: str) -> None:
-    """The context line, and for an empty period its notice and the coordinator's copy action."""
+def show(fw: Framework, lang: str, notice: bool = True) -> None:
+    """The context line, and (``notice``) for an empty period its notice and the coordinator's copy action.
+
+    The Self-assessment page passes ``notice=False`` and shows the notice inside its form's fragment instead: an
+    answer reruns only the fragment, and a notice outside it would still say "no answers" after the first one.
+    """
     st.text(line(fw, lang))  # st.text: a province name like "*x*" is shown, never rendered as Markdown
-    if COPY_ERROR_KEY in st.session_state:  # a refused copy (the period may no longer be empty)
-        st.error(st.session_state.pop(COPY_ERROR_KEY))
+    if notice:
+        empty_period_notice(lang)
+
+
+def empty_period_notice(lang: str) -> None:
+    """'Quý 1/2027 chưa có câu trả lời nào; sao chép từ Quý 4/2026?' and, for the coordinator, the copy button."""
     if not state.period_is_empty():
         return
     year, quarter = state.current_period()
@@ -47,12 +52,10 @@ def show(fw: Framework, lang: str) -> None:
     source = period_text(previous.year, previous.quarter, lang)
     st.info(t("context.empty_period_copy", lang, period=period, previous=source), icon=":material/inbox:")
     actor = state.current_actor()
-    if actor is not None and actor.role == "coordinator":
-        st.button(t("context.copy_from", lang, previous=source), key="ctx_copy", on_click=_copy, args=(previous,),
-                  icon=":material/content_copy:")
-
-
-def _copy(previous: AssessmentInfo) -> None:
-    problem = state.copy_previous_period(previous)
-    if problem:
-        st.session_state[COPY_ERROR_KEY] = problem
+    if actor is not None and actor.role == "coordinator" and st.button(
+            t("context.copy_from", lang, previous=source), key="ctx_copy", icon=":material/content_copy:"):
+        problem = state.copy_previous_period(previous)
+        if problem:  # refused (someone saved into the period meanwhile): nothing was overwritten
+            st.error(problem)
+        else:
+            st.rerun(scope="app")  # every part of the page shows the copied answers (also from a fragment)

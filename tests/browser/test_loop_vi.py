@@ -124,6 +124,8 @@ def test_the_whole_loop_in_vietnamese(tmp_path, page, screenshot):
         answer_direct(page, "1,5", "Quyết định 15/QĐ-UBND", "ghi chú bộ một")
         expect(field(page, "2.3", "value").locator("input")).to_have_value("1,5")
         expect(field(page, "2.3", "value")).to_contain_text("1,5/10")
+        # The form reruns alone (a fragment); its first answer must still end the "no answers yet" notice.
+        expect(page.get_by_text(re.compile("chưa có câu trả lời nào"))).to_have_count(0)
         screenshot("loop-2-first-edition")
 
         # The other edition, same quarter: nothing carried over; its own answer.

@@ -47,10 +47,10 @@ def level_label(fw, code: str, key: str) -> str:
     return next(lv.label_vi for lv in fw.component_by_code[code].rule.levels if lv.key == key)
 
 
-def test_nothing_typed_in_one_edition_or_quarter_reaches_another(tmp_path):
-    from playwright.sync_api import sync_playwright
-
-    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, VIEWPORT
+def test_nothing_typed_in_one_edition_or_quarter_reaches_another(tmp_path, browser):
+    # The session's browser, not a second sync_playwright(): one started while the session's runs fails
+    # ("using Playwright Sync API inside the asyncio loop") once an earlier test has opened a page.
+    from tests.browser.conftest import VIEWPORT
 
     folder = tmp_path / "frameworks"
     folder.mkdir()
@@ -66,9 +66,9 @@ def test_nothing_typed_in_one_edition_or_quarter_reaches_another(tmp_path):
     assert label[COPY] != label[EDITION]
     proc, base_url, _log = start_streamlit("app.py", tmp_path, {"DTI_FRAMEWORKS_DIR": str(folder)})
     try:
-        with sync_playwright() as pw:
-            chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-            page = chromium.new_context(viewport=VIEWPORT, locale="vi-VN").new_page()
+        context = browser.new_context(viewport=VIEWPORT, locale="vi-VN")
+        try:
+            page = context.new_page()
             page.set_default_timeout(20_000)
             page.goto(f"{base_url}/assessment")
             wait_for_app(page)
@@ -90,7 +90,8 @@ def test_nothing_typed_in_one_edition_or_quarter_reaches_another(tmp_path):
             expect(field(page, "1.1", "evidence").locator("input")).to_have_value("")
             choose(page, field(page, "1.1", "value"), level_label(fw, "1.1", "top_leader"))
             save_screenshot(page, "context-2-other-quarter")
-            chromium.close()
+        finally:
+            context.close()
     finally:
         stop(proc)
 

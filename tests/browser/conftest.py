@@ -33,6 +33,18 @@ ARTIFACTS = registry.REPO_ROOT / "test-artifacts"
 SERVER_START_TIMEOUT_S = 60
 
 
+# A click that lands while Streamlit reruns the page is lost (a grid cell, a select box that closes as the page
+# scrolls), more often on a busy machine. Each browser test is tried up to three times: a real defect fails every
+# try, and the summary (-ra) lists every rerun, so a test that needs them is seen and made steadier.
+BROWSER_RERUNS = 2
+
+
+def pytest_collection_modifyitems(items) -> None:
+    for item in items:
+        if item.get_closest_marker("browser") and not item.get_closest_marker("flaky"):
+            item.add_marker(pytest.mark.flaky(reruns=BROWSER_RERUNS, reruns_delay=1))
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))

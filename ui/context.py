@@ -11,7 +11,10 @@ import streamlit as st
 
 from dti.framework.model import Framework
 from dti.i18n import t
+from dti.storage import AssessmentInfo
 from ui import state
+
+COPY_ERROR_KEY = "ctx_copy_error"
 
 
 def period_text(year: int, quarter: int, lang: str) -> str:
@@ -41,6 +44,8 @@ def show(fw: Framework, lang: str, notice: bool = True) -> None:
 
 def empty_period_notice(lang: str) -> None:
     """'Quý 1/2027 chưa có câu trả lời nào; sao chép từ Quý 4/2026?' and, for the coordinator, the copy button."""
+    if COPY_ERROR_KEY in st.session_state:  # a refused copy: the period may no longer be empty
+        st.error(st.session_state.pop(COPY_ERROR_KEY))
     if not state.period_is_empty():
         return
     year, quarter = state.current_period()
@@ -52,10 +57,13 @@ def empty_period_notice(lang: str) -> None:
     source = period_text(previous.year, previous.quarter, lang)
     st.info(t("context.empty_period_copy", lang, period=period, previous=source), icon=":material/inbox:")
     actor = state.current_actor()
-    if actor is not None and actor.role == "coordinator" and st.button(
-            t("context.copy_from", lang, previous=source), key="ctx_copy", icon=":material/content_copy:"):
-        problem = state.copy_previous_period(previous)
-        if problem:  # refused (someone saved into the period meanwhile): nothing was overwritten
-            st.error(problem)
-        else:
-            st.rerun(scope="app")  # every part of the page shows the copied answers (also from a fragment)
+    if actor is not None and actor.role == "coordinator":
+        # A callback: it runs even when the period stopped being empty before the click (then says so).
+        st.button(t("context.copy_from", lang, previous=source), key="ctx_copy", on_click=_copy, args=(previous,),
+                  icon=":material/content_copy:")
+
+
+def _copy(previous: AssessmentInfo) -> None:
+    problem = state.copy_previous_period(previous)
+    if problem:  # refused (someone saved into the period meanwhile): nothing was overwritten
+        st.session_state[COPY_ERROR_KEY] = problem

@@ -99,9 +99,23 @@ def test_workshop_and_shared_scenario_in_the_app(app_server, page, screenshot, f
     screenshot("decide-scenarios-link", full_page=False)
 
 
-def test_scenario_edits_survive_switching_scenarios(app_server, page, screenshot):
+@pytest.fixture
+def own_server(tmp_path):
+    """A server of its own: scenarios are saved in the database, so the shared server's would carry other tests'."""
+    from tests.browser.conftest import start_streamlit, stop
+
+    proc, base_url, _log = start_streamlit("app.py", tmp_path)
+    try:
+        yield base_url
+    finally:
+        stop(proc)
+
+
+def test_scenario_edits_survive_switching_scenarios(own_server, page, screenshot):
     """Edit a cell of scenario 1, create scenario 2, go back to 1: the edit is still there (and in its link)."""
     from tests.browser.conftest import wait_for_app
+
+    app_server = own_server
 
     def link_text() -> str:
         return page.evaluate("() => [...document.querySelectorAll('[data-testid=\"stCode\"]')]"

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from dti.framework import registry
 
@@ -153,15 +154,32 @@ def answer_box(page, code: str):
     return page.locator(".st-key-" + f"c_{code}_value".replace(".", "-"))
 
 
+def choose(page, box, option: str | re.Pattern, exact: bool = True) -> None:
+    """Pick ``option`` in the select box (or multiselect) inside ``box`` and wait for the rerun.
+
+    A click landing during a rerun only focuses the box, and the list closes when the page scrolls, so the box is
+    scrolled into view first and the list opened again (up to three times) until the option shows."""
+    if isinstance(option, str):
+        # "/" cannot stand in Playwright's regex selector even escaped: any character there.
+        option = re.compile("^" + re.escape(option).replace("/", ".") + ("$" if exact else ""))
+    wanted = page.get_by_role("option", name=option).first
+    combo = box.get_by_role("combobox")
+    for _ in range(3):
+        combo.scroll_into_view_if_needed()
+        page.wait_for_timeout(200)
+        combo.click()
+        try:
+            wanted.wait_for(state="visible", timeout=3_000)
+            break
+        except PlaywrightTimeout:  # try opening the list again
+            page.keyboard.press("Escape")
+    wanted.click()
+    wait_for_app(page)
+
+
 def choose_level(page, code: str, label: str) -> None:
     """Pick the level starting with ``label`` in a component's select box and wait for the autosave rerun."""
-    box = answer_box(page, code)
-    option = page.get_by_role("option", name=re.compile("^" + re.escape(label)))
-    box.get_by_role("combobox").click()
-    if not option.is_visible():  # a click landing during a rerun only focuses the box; open the list
-        box.get_by_role("button", name="Open").click()
-    option.click()
-    wait_for_app(page)
+    choose(page, answer_box(page, code), label, exact=False)
 
 
 def save_screenshot(page, name: str, full_page: bool = True) -> Path:

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from dti.framework import registry
 from dti.storage import Actor, Store
-from tests.browser.conftest import start_streamlit, stop, wait_for_app
+from tests.browser.conftest import choose, start_streamlit, stop, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -29,12 +29,9 @@ def test_bulk_assignment_of_main_index_7_in_the_browser(tmp_path, page, screensh
         page.goto(f"{base_url}/coordinator")
         wait_for_app(page)
         page.get_by_role("tab", name="Giao chỉ số").click()
-        mains = page.locator(".st-key-s_bulk_mains")
-        mains.get_by_role("combobox").click()
-        page.get_by_role("option", name=re.compile(r"^7\. ")).click()
-        page.keyboard.press("Escape")
-        page.locator(".st-key-s_bulk_lead").get_by_role("combobox").click()
-        page.get_by_role("option", name="Sở Khoa học và Công nghệ").click()
+        choose(page, page.locator(".st-key-s_bulk_mains"), re.compile(r"^7\. "))
+        page.keyboard.press("Escape")  # a multiselect keeps its list open
+        choose(page, page.locator(".st-key-s_bulk_lead"), "Sở Khoa học và Công nghệ")
         page.get_by_role("button", name="Phân công", exact=True).click()
         wait_for_app(page)
         expect(page.get_by_text(f"Đã phân công {len(codes)} chỉ số thành phần cho Sở Khoa học và Công nghệ."))\

@@ -15,7 +15,7 @@ from dti.framework import registry
 from dti.framework.validation import load_framework_file
 from dti.i18n import fmt_number, fmt_points
 from dti.scoring.engine import Response, score
-from tests.browser.conftest import save_screenshot, start_streamlit, stop, wait_for_app
+from tests.browser.conftest import choose, save_screenshot, start_streamlit, stop, wait_for_app
 from tests.catalogue_fixtures import docx_bytes, table_rows
 from ui.widgets import edition_short_label
 
@@ -51,17 +51,6 @@ def type_into(locator, text: str, page) -> None:
     wait_for_app(page)
 
 
-def choose(page, box, option: str) -> None:
-    combo = box.get_by_role("combobox")
-    # Scrolled into view (and settled) before the click: the select box's list closes when the page scrolls, and
-    # Playwright's own scroll-then-click on a box far down the page could close the list right after opening it.
-    combo.scroll_into_view_if_needed()
-    page.wait_for_timeout(300)
-    combo.click()
-    page.get_by_role("option", name=re.compile("^" + re.escape(option).replace("/", "."))).first.click()
-    wait_for_app(page)
-
-
 def test_docx_appendix_to_a_scored_form(server, page, tmp_path):
     base_url, folder = server
     appendix = tmp_path / FILE
@@ -81,7 +70,7 @@ def test_docx_appendix_to_a_scored_form(server, page, tmp_path):
     # Review: one row per component in the table, one reading awaiting review; the form row previewed.
     expect(page.locator(".st-key-ed_review")).to_be_visible()
     expect(main.get_by_text("1 chỉ số thành phần chưa đọc được cách tính điểm")).to_be_visible()
-    choose(page, page.locator(".st-key-ed_preview_code"), "2.1 ")
+    choose(page, page.locator(".st-key-ed_preview_code"), "2.1 ", exact=False)
     preview = main.locator('[class*="st-key-cpreview_2-1_a"]')
     expect(preview).to_contain_text("a = số cuộc họp CĐS có Bí thư/Chủ tịch chủ trì")
     expect(main.locator('[class*="st-key-cpreview_2-1_b"]')).to_contain_text("b = tổng số cuộc họp CĐS")
@@ -96,7 +85,7 @@ def test_docx_appendix_to_a_scored_form(server, page, tmp_path):
     # Pick it in the sidebar and answer: 3 meetings a year (stepped) and 3 of 4 meetings chaired (ratio).
     # A province's own framework (no Decision number) is named in the sidebar by its shortened title.
     others = [load_framework_file(path) for path in folder.glob("*.yaml")]
-    choose(page, page.locator(".st-key-edition_picker"), edition_short_label(fw, "vi", others))
+    choose(page, page.locator(".st-key-edition_picker"), edition_short_label(fw, "vi", others), exact=False)
     page.get_by_role("link", name="Tự đánh giá").first.click()
     wait_for_app(page)
     expect(main.get_by_role("tab", name=re.compile("^1. Nhận thức số"))).to_be_visible()

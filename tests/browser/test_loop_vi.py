@@ -21,7 +21,7 @@ from playwright.sync_api import expect
 
 from dti.storage import Store
 from tests.apptest_support import TESTS
-from tests.browser.conftest import save_screenshot, start_streamlit, stop, wait_for_app
+from tests.browser.conftest import choose, save_screenshot, start_streamlit, stop, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -59,14 +59,6 @@ def type_like_a_person(locator, text: str, page) -> None:
     box.press("ControlOrMeta+a")
     box.press_sequentially(text, delay=20)
     box.press("Enter")
-    wait_for_app(page)
-
-
-def choose(page, box_locator, option: str) -> None:
-    """Pick the option named exactly ``option``."""
-    box_locator.get_by_role("combobox").click()
-    # "/" cannot stand in Playwright's regex selector even escaped: any character there.
-    page.get_by_role("option", name=re.compile("^" + re.escape(option).replace("/", ".") + "$")).click()
     wait_for_app(page)
 
 

@@ -27,6 +27,17 @@ def open_page(page: str | None = None, lang: str = "vi") -> AppTest:
     return at
 
 
+def run_page(page: str, lang: str = "vi", query: dict | None = None) -> AppTest:
+    """Run ``pages/<page>`` on its own (buttons click in AppTest only then, not after switch_page)."""
+    at = AppTest.from_file(str(registry.REPO_ROOT / "pages" / page), default_timeout=60)
+    at.session_state["lang"] = lang
+    for k, v in (query or {}).items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
 def assert_clean(at: AppTest) -> None:
     """No exception element and no 'unexpected error' message on the page."""
     assert not at.exception, [e.value for e in at.exception]

@@ -55,6 +55,17 @@ def store(db_url, fw_all_rules):
     s.close()
 
 
+@pytest.fixture
+def db(tmp_path, monkeypatch):
+    """The store of a page test: the pages open the same SQLite file and data folder (the environment)."""
+    url = f"sqlite:///{tmp_path / 'dti.sqlite'}"
+    monkeypatch.setenv("DTI_DATABASE_URL", url)
+    monkeypatch.setenv("DTI_DATA_DIR", str(tmp_path / "data"))
+    store = Store.open(url)
+    yield store
+    store.close()
+
+
 @pytest.fixture(autouse=True)
 def _fresh_login_throttle():
     """Failed log-ins of one test never make another wait (the throttle lives as long as the process)."""

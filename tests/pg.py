@@ -48,10 +48,18 @@ class PostgresServer:
         self.pg_ctl = str(bin_dir / "pg_ctl")
         self._run([str(bin_dir / "initdb"), "-D", str(self.data), "-A", "trust", "-U", "postgres", "--no-sync",
                    "-E", "UTF8"])
+        self._names = itertools.count(1)
+        self.start_server()
+        atexit.register(self.stop)
+
+    def start_server(self) -> None:
+        """Start (or, for the fault tests, restart after ``stop_server``) on the same port and socket folder."""
         options = f"-p {self.port} -k {self.tmp} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off"
         self._run([self.pg_ctl, "-D", str(self.data), "-l", str(self.tmp / "log"), "-o", options, "-w", "start"])
-        self._names = itertools.count(1)
-        atexit.register(self.stop)
+
+    def stop_server(self) -> None:
+        """A fast shutdown that keeps the data, as a database going down under the app."""
+        self._run([self.pg_ctl, "-D", str(self.data), "-m", "fast", "-w", "stop"])
 
     def _run(self, cmd: list[str]) -> None:
         done = subprocess.run(self._as_postgres + cmd, capture_output=True, text=True, timeout=120)

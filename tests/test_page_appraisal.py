@@ -10,31 +10,15 @@ from streamlit.testing.v1 import AppTest
 
 from dti.framework import registry
 from dti.i18n import fmt_number
-from dti.storage import Actor, Store
-from tests.apptest_support import open_page
+from dti.storage import Actor
+from tests.apptest_support import open_page, run_page
 
 COORD = Actor("coord", "coordinator")
-PAGES = registry.REPO_ROOT / "pages"
 EDITION = registry.DEFAULT_EDITION
 
 
-@pytest.fixture
-def db(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'dti.sqlite'}"
-    monkeypatch.setenv("DTI_DATABASE_URL", url)
-    monkeypatch.setenv("DTI_DATA_DIR", str(tmp_path / "data"))
-    store = Store.open(url)
-    yield store
-    store.close()
 
 
-def run(page: str, lang: str = "vi") -> AppTest:
-    # Buttons click in AppTest only when the page script runs on its own (not after switch_page).
-    at = AppTest.from_file(str(PAGES / page), default_timeout=60)
-    at.session_state["lang"] = lang
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def edit_rows(at: AppTest, key: str, rows: dict[int, dict]) -> AppTest:
@@ -49,7 +33,7 @@ def test_bulk_assignment_of_main_index_7_to_one_agency(db, fw2022):
     lead = db.add_agency(COORD, "Sở Khoa học và Công nghệ")
     db.add_agency(COORD, "Sở Nội vụ")
     codes = [c.code for c in fw2022.main_index_by_code["7"].components]
-    at = run("coordinator.py")
+    at = run_page("coordinator.py")
 
     at.multiselect(key="s_bulk_mains").set_value(["7"])
     at.selectbox(key="s_bulk_lead").set_value(lead)
@@ -76,7 +60,7 @@ def test_bulk_assignment_without_a_lead_writes_nothing_and_says_why(db):
     pid = db.assessment(EDITION, 2026, 4).id
     db.save_response(COORD, pid, "1.1", 0, value="deputy")
     db.add_agency(COORD, "Sở Nội vụ")
-    at = run("coordinator.py")
+    at = run_page("coordinator.py")
     at.multiselect(key="s_bulk_mains").set_value(["7"])
     next(b for b in at.button if b.label == "Phân công").click().run()
     assert [w.value for w in at.warning] == ["Chọn ít nhất một chỉ số chính hoặc chỉ số thành phần, và đơn vị chủ trì."]
@@ -87,7 +71,7 @@ def test_an_appraisal_grid_with_a_bad_row_saves_nothing(db):
     pid = db.assessment(EDITION, 2026, 4).id
     db.save_response(COORD, pid, "1.1", 0, value="top_leader")  # 10 of 10 points
     db.save_response(COORD, pid, "1.2", 0, points=5)
-    at = run("coordinator.py")
+    at = run_page("coordinator.py")
     grid = next(d.value for d in at.dataframe if "appraisal" in d.value.columns)
     row_of = {code: i for i, code in enumerate(grid["code"])}
     max_12 = grid.set_index("code").loc["1.2", "max_points"]
@@ -144,7 +128,7 @@ def test_drill_down_per_agency_counts_and_overdue_rows(db, fw2022):
     db.save_response(COORD, pid, "1.1", 0, value="top_leader", evidence="QĐ 1", status="done")
     db.save_response(COORD, pid, "1.2", 0, points=2)
     db.set_due_date(COORD, pid, date(2026, 1, 1))  # passed
-    at = run("coordinator.py")
+    at = run_page("coordinator.py")
     table = next(d.value for d in at.dataframe if "Quá hạn" in d.value.columns)
     assert list(table["Mã"]) == ["1.1", "1.2", "1.3"]
     assert list(table["Đã trả lời"]) == ["có", "có", "chưa"]
@@ -161,7 +145,7 @@ def test_saving_the_assignment_grid_refreshes_the_progress_at_once(db):
     pid = db.assessment(EDITION, 2026, 4).id
     db.save_response(COORD, pid, "1.1", 0, value="deputy")
     so = db.add_agency(COORD, "Sở Tư pháp")
-    at = run("coordinator.py")
+    at = run_page("coordinator.py")
     assert not any("Đơn vị" in d.value.columns and "Được giao" in d.value.columns for d in at.dataframe)
     grid = next(d.value for d in at.dataframe if "lead" in d.value.columns)
     row = list(grid["code"]).index("1.2")

@@ -6,12 +6,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dti.decide import demo, scenarios
-from dti.framework import registry
 from dti.i18n import fmt_number
 from dti.scoring.engine import score
 from dti.storage import Store, auth
-
-PAGES = registry.REPO_ROOT / "pages"
+from tests.apptest_support import run_page
 
 
 @pytest.fixture
@@ -33,14 +31,6 @@ def demo_assessment(database, fw2022):
     return responses
 
 
-def run(page: str, lang: str = "vi", query: dict | None = None) -> AppTest:
-    at = AppTest.from_file(str(PAGES / page), default_timeout=60)
-    at.session_state["lang"] = lang
-    for k, v in (query or {}).items():
-        at.query_params[k] = v
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def texts(elements) -> list[str]:
@@ -53,7 +43,7 @@ def frame_with(at: AppTest, column: str):
 
 
 def test_scenarios_page_empty_assessment_then_create(database):
-    at = run("scenarios.py")
+    at = run_page("scenarios.py")
     assert at.title[0].value == "Kịch bản & mục tiêu"
     assert any("chưa có câu trả lời" in w for w in texts(at.warning))
     assert any("Chưa có kịch bản nào" in i for i in texts(at.info))
@@ -66,7 +56,7 @@ def test_scenarios_page_empty_assessment_then_create(database):
 
 def test_shared_link_opens_and_compares_like_the_engine(demo_assessment, fw2022):
     link = "4.1:7.6923,m9:0.8"
-    at = run("scenarios.py", query={"scn": "Kịch bản A", "sc": link})
+    at = run_page("scenarios.py", query={"scn": "Kịch bản A", "sc": link})
     assert any("Kịch bản A" in s for s in texts(at.success))
     assert at.selectbox(key="decide_selected").value == "Kịch bản A"
     table = frame_with(at, "Hạng ước tính")
@@ -77,7 +67,7 @@ def test_shared_link_opens_and_compares_like_the_engine(demo_assessment, fw2022)
 
 
 def test_bad_link_is_explained(database):
-    at = run("scenarios.py", query={"scn": "X", "sc": "99.1:3,2.4:abc"})
+    at = run_page("scenarios.py", query={"scn": "X", "sc": "99.1:3,2.4:abc"})
     # The link's text is shown as text: word joiners (invisible) keep "2.4:abc" from reading as an emoji code.
     errors = " ".join(texts(at.error)).replace("\u2060", "")
     assert "Đường dẫn kịch bản không đọc được" in errors
@@ -86,7 +76,7 @@ def test_bad_link_is_explained(database):
 
 
 def test_goal_seek_and_save_plan(demo_assessment, fw2022):
-    at = run("scenarios.py")
+    at = run_page("scenarios.py")
     at.text_input(key="decide_gs_dti").input("0,65").run()
     reached = next(s for s in texts(at.success) if "đạt mục tiêu 0,6500" in s)
     assert "từ 0,5815" in reached
@@ -99,7 +89,7 @@ def test_goal_seek_and_save_plan(demo_assessment, fw2022):
 
 
 def test_goal_seek_by_rank(demo_assessment):
-    at = run("scenarios.py")
+    at = run_page("scenarios.py")
     at.radio(key="decide_gs_kind").set_value("rank").run()
     at.text_input(key="decide_gs_rank").input("1").run()
     assert any("cần DTI ≥ 0,8002" in c for c in texts(at.caption))
@@ -110,7 +100,7 @@ def test_goal_seek_by_rank(demo_assessment):
     ("vi", "0.65", "đạt mục tiêu 0,6500"), ("en", "0,65", "target 0.6500"), ("en", "0.65", "target 0.6500"),
 ])
 def test_goal_seek_target_reads_either_decimal_mark(demo_assessment, lang, typed, reached):
-    at = run("scenarios.py", lang=lang)
+    at = run_page("scenarios.py", lang=lang)
     assert at.text_input(key="decide_gs_dti").value == ("0,63" if lang == "vi" else "0.63")  # 0,5815 + 0,05
     at.text_input(key="decide_gs_dti").input(typed).run()
     assert any(reached in s for s in texts(at.success)), texts(at.success)
@@ -121,7 +111,7 @@ def test_goal_seek_target_reads_either_decimal_mark(demo_assessment, lang, typed
     ("2,5", "'2,5' không phải là số nguyên"),
 ])
 def test_a_refused_target_is_explained_at_the_field_and_no_plan_is_made(demo_assessment, typed, problem):
-    at = run("scenarios.py")
+    at = run_page("scenarios.py")
     key = "decide_gs_dti"
     if typed == "2,5":
         at.radio(key="decide_gs_kind").set_value("rank").run()
@@ -152,7 +142,7 @@ def test_number_grid_cells_read_either_decimal_mark_and_name_a_refused_cell():
 
 @pytest.mark.parametrize(("lang", "points", "value"), [("vi", "7,6923", "0,8"), ("en", "7.6923", "0.8")])
 def test_scenario_grids_show_numbers_in_the_languages_format(database, lang, points, value):
-    at = run("scenarios.py", lang=lang, query={"scn": "A", "sc": "4.1:7.6923,m9:0.8"})
+    at = run_page("scenarios.py", lang=lang, query={"scn": "A", "sc": "4.1:7.6923,m9:0.8"})
     new_points = "Điểm kịch bản" if lang == "vi" else "Scenario points"
     new_value = "Giá trị kịch bản" if lang == "vi" else "Scenario value"
     code = "Mã" if lang == "vi" else "Code"
@@ -162,7 +152,7 @@ def test_scenario_grids_show_numbers_in_the_languages_format(database, lang, poi
 
 
 def test_peers_page_merges_da_nang_and_quang_nam(demo_assessment):  # a rank needs answers
-    at = run("peers.py")
+    at = run_page("peers.py")
     assert any("Hạng ước tính" == m.label for m in at.metric)
     assert any(m.value == "chưa công bố trong bảng" for m in at.metric)  # no national average is invented
     at.selectbox(key="peers_year").select(2024).run()
@@ -172,14 +162,14 @@ def test_peers_page_merges_da_nang_and_quang_nam(demo_assessment):  # a rank nee
 
 
 def test_report_page_offers_both_downloads(demo_assessment):
-    at = run("report.py")
+    at = run_page("report.py")
     labels = [b.label for b in at.get("download_button")]
     assert labels == ["Tải báo cáo HTML", "Tải bảng Excel đầy đủ"]
     assert any("DTI có thể ở trong khoảng" in i for i in texts(at.info))
 
 
 def test_workshop_never_touches_the_real_assessment(database, fw2022):
-    at = run("workshop.py")
+    at = run_page("workshop.py")
     assert at.metric[0].value == fmt_number(score(fw2022, demo.demo_responses(fw2022)).dti, "vi")
     assert any("hư cấu" in w or "MINH HỌA" in w for w in texts(at.warning))
     at.select_slider(key="workshop_m4").set_value(0.95).run()
@@ -196,13 +186,13 @@ def test_workshop_never_touches_the_real_assessment(database, fw2022):
 
 
 def test_workshop_in_english(database):
-    at = run("workshop.py", lang="en")
+    at = run_page("workshop.py", lang="en")
     assert at.header[0].value == "Minh Họa Province (fictional)"
     assert at.title[0].value.startswith("Workshop mode")
 
 
 def test_results_page_shows_the_band(demo_assessment):
-    at = run("results.py")
+    at = run_page("results.py")
     band = next(i for i in texts(at.info) if "DTI có thể ở trong khoảng" in i)
     assert "hạng" in band
 
@@ -211,7 +201,7 @@ def test_results_band_collapses_when_everything_is_appraised(database, demo_asse
     info = database.assessment(fw2022.id, 2026, 1)
     for code, response in demo_assessment.items():
         database.set_appraisal(auth.SINGLE_USER, info.id, code, response.points)
-    at = run("results.py")
+    at = run_page("results.py")
     band = next(i for i in texts(at.info) if "DTI có thể ở trong khoảng" in i)
     point = fmt_number(score(fw2022, demo_assessment).dti, "vi")
     assert f"khoảng {point}–{point}" in band
@@ -223,7 +213,7 @@ def test_every_label_is_translated(demo_assessment, page, lang):
     """No element shows a raw i18n key (a missing translation shows itself as ``section.key``)."""
     import re
 
-    at = run(page, lang=lang)
+    at = run_page(page, lang=lang)
     shown = [str(getattr(e, "value", "")) for e in at.main] + [str(getattr(e, "label", "")) for e in at.main]
     for kind in ("button", "selectbox", "number_input", "text_input", "radio", "checkbox", "slider", "select_slider",
                  "multiselect", "expander", "metric"):

@@ -11,8 +11,7 @@ from dti.decide import scenarios
 from dti.framework import registry
 from dti.i18n import fmt_number
 from dti.storage import Store
-
-PAGES = registry.REPO_ROOT / "pages"
+from tests.apptest_support import run_page
 
 
 def shown(source: str) -> str:
@@ -20,24 +19,8 @@ def shown(source: str) -> str:
     return source.replace("\\", "").replace("\u2060", "")
 
 
-@pytest.fixture
-def db(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'dti.sqlite'}"
-    monkeypatch.setenv("DTI_DATABASE_URL", url)
-    monkeypatch.setenv("DTI_DATA_DIR", str(tmp_path / "data"))
-    store = Store.open(url)
-    yield store
-    store.close()
 
 
-def run(page: str, lang: str = "vi", query: dict | None = None) -> AppTest:
-    at = AppTest.from_file(str(PAGES / page), default_timeout=60)
-    at.session_state["lang"] = lang
-    for k, v in (query or {}).items():
-        at.query_params[k] = v
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def edit_cell(at: AppTest, key: str, row: int, column: str, text: str) -> AppTest:
@@ -63,7 +46,7 @@ def appraisal_of(db: Store, code: str = "1.1") -> float | None:
 
 @pytest.mark.parametrize(("lang", "typed"), [("vi", "1,5"), ("vi", "1.5"), ("en", "1.5"), ("en", "1,5")])
 def test_appraisal_cell_reads_either_decimal_mark(db, lang, typed):
-    at = run("coordinator.py", lang)
+    at = run_page("coordinator.py", lang)
     at = appraise(at, db, typed)
     assert not at.exception and not at.error
     assert appraisal_of(db) == 1.5
@@ -72,17 +55,17 @@ def test_appraisal_cell_reads_either_decimal_mark(db, lang, typed):
 
 
 def test_appraisal_of_twelve_and_a_half_is_refused_not_saved_as_125(db):
-    at = run("coordinator.py")
+    at = run_page("coordinator.py")
     at = appraise(at, db, "12,5")
     assert [e.value for e in at.error] == ["chỉ số 1.1: điểm 12,5 vượt mức tối đa 10; hãy nhập điểm từ 0 đến 10"]
     assert appraisal_of(db) is None
 
 
 def test_a_malformed_appraisal_cell_is_refused_naming_the_component_and_nothing_is_saved(db):
-    at = run("coordinator.py")
+    at = run_page("coordinator.py")
     appraise(at, db, "7")
     assert appraisal_of(db) == 7.0
-    at = run("coordinator.py")
+    at = run_page("coordinator.py")
     at = appraise(at, db, "1,2,3")
     assert not at.exception
     assert [shown(e.value) for e in at.error] == [
@@ -92,7 +75,7 @@ def test_a_malformed_appraisal_cell_is_refused_naming_the_component_and_nothing_
 
 
 def test_scenario_cell_reads_a_vietnamese_decimal(db, fw2022):
-    at = run("scenarios.py", query={"scn": "A", "sc": "4.2:3"})
+    at = run_page("scenarios.py", query={"scn": "A", "sc": "4.2:3"})
     row = [c.code for c in fw2022.components if c.rule.type != "not_scored"].index("4.1")
     grid = f"decide_ed_{at.session_state['decide_generation']}_A_c"
     at = edit_cell(at, grid, row, "Điểm kịch bản", "1,5")
@@ -108,13 +91,13 @@ def test_scenario_cell_reads_a_vietnamese_decimal(db, fw2022):
 
 @pytest.mark.parametrize(("lang", "stop"), [("vi", "0,85"), ("en", "0.85")])
 def test_sliders_show_numbers_in_the_languages_format(db, lang, stop):
-    at = run("whatif.py", lang)
+    at = run_page("whatif.py", lang)
     slider = at.select_slider(key="w_main_1")
     assert stop in slider.options and slider.options[0] == ("0,00" if lang == "vi" else "0.00")
     assert slider.value == 0.0
     slider.set_value(0.85).run()
     assert at.select_slider(key="w_main_1").value == 0.85
-    workshop = run("workshop.py", lang)
+    workshop = run_page("workshop.py", lang)
     assert stop in workshop.select_slider(key="workshop_m1").options
 
 
@@ -126,7 +109,7 @@ def test_a_saved_value_between_the_stops_stays_exact(db, fw2022):
     db.save_response(auth.SINGLE_USER, period.id, "2.2", 0, value="most")
     saved = score(fw2022, {"2.2": Response("2.2", "most")}).main_indices["2"].value
     assert round(saved, 2) != saved  # 0,0675: between two stops of 0,01
-    at = run("whatif.py")
+    at = run_page("whatif.py")
     slider = at.select_slider(key="w_main_2")
     assert slider.value == round(saved, 4)
     assert "0,0675" in slider.options  # shown with all its decimals, not rounded away

@@ -15,7 +15,7 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
-from pg import PostgresServer, _free_port
+from pg import _free_port
 
 from dti.storage import db
 from tests.apptest_support import all_rules_dir, assert_clean, open_page
@@ -158,43 +158,29 @@ def test_a_bad_database_url_or_an_unreachable_server_at_start_is_a_message_not_a
     assert "mat-khau" not in shown
 
 
-@pytest.fixture(scope="module")
-def pg_server():
-    srv = PostgresServer()
-    yield srv
-    srv.stop()
-
-
-def _pg_ctl(srv: PostgresServer, *args: str) -> None:
-    subprocess.run(srv._as_postgres + [srv.pg_ctl, "-D", str(srv.data), *args], check=True, capture_output=True,
-                   timeout=60)
-
-
 @pytest.mark.postgres
-def test_postgres_stopped_mid_session_the_answer_comes_back_and_is_saved_when_the_server_is(pg_server, tmp_path,
+def test_postgres_stopped_mid_session_the_answer_comes_back_and_is_saved_when_the_server_is(own_postgres, tmp_path,
                                                                                             monkeypatch):
     import psycopg
 
-    url = pg_server.new_database()
+    url = own_postgres.new_database()
     monkeypatch.setenv("DTI_DATABASE_URL", url)
     monkeypatch.setenv("DTI_FRAMEWORKS_DIR", str(all_rules_dir(tmp_path)))
     name = url.rsplit("/", 1)[1]
 
     def rows():
-        with psycopg.connect(f"host=127.0.0.1 port={pg_server.port} user=postgres dbname={name}") as conn:
+        with psycopg.connect(f"host=127.0.0.1 port={own_postgres.port} user=postgres dbname={name}") as conn:
             return conn.execute("SELECT component_code, value #>> '{}', version FROM response").fetchall()
 
     at = open_page("assessment")
-    _pg_ctl(pg_server, "-m", "fast", "-w", "stop")
+    own_postgres.stop_server()
     try:
         at = _timed_run(at.selectbox(key=FIELD).select("half"), bound=db.CONNECT_TIMEOUT_SECONDS + 15)
         assert_clean(at)
         shown = _errors(at)
         assert "Không kết nối được máy chủ cơ sở dữ liệu" in shown and "Không có gì được lưu." in shown
     finally:
-        options = (f"-p {pg_server.port} -k {pg_server.tmp} -c listen_addresses=127.0.0.1 -c fsync=off "
-                   "-c full_page_writes=off")
-        _pg_ctl(pg_server, "-l", str(pg_server.tmp / "log"), "-o", options, "-w", "start")
+        own_postgres.start_server()
     assert rows() == []
     at.run()  # the server is back: the form is shown again, with the answer that was not saved
     assert_clean(at)
@@ -241,8 +227,8 @@ def test_a_full_disk_keeps_the_typed_evidence_and_saves_it_once_space_is_freed(s
 
 
 @pytest.mark.postgres
-def test_a_database_name_that_does_not_exist_on_the_server_is_said_at_start(pg_server, tmp_path, monkeypatch):
-    monkeypatch.setenv("DTI_DATABASE_URL", pg_server.url("khong_co_csdl_nay"))
+def test_a_database_name_that_does_not_exist_on_the_server_is_said_at_start(own_postgres, tmp_path, monkeypatch):
+    monkeypatch.setenv("DTI_DATABASE_URL", own_postgres.url("khong_co_csdl_nay"))
     monkeypatch.setenv("DTI_FRAMEWORKS_DIR", str(all_rules_dir(tmp_path)))
     from streamlit.testing.v1 import AppTest
 

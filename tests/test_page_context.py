@@ -356,3 +356,32 @@ def test_a_conflict_on_parts_names_the_parts_and_restores_the_checkboxes(tmp_pat
         assert store.stored(pid)["2.1"].value == "chair"
     finally:
         store.close()
+
+
+def test_a_refresh_reopens_the_edition_and_quarter_that_were_shown(two_editions, db):
+    # The address mirrors the edition and period shown, as it does the language: a refresh (a new session at the
+    # same address) or a link sent to a colleague opens the same assessment, not the default edition's latest.
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["edition_id"], at.session_state["period"] = COPY, (2025, 2)  # as the sidebar's pickers set
+    at.switch_page("pages/assessment.py").run()
+    assert_clean(at)
+    address = dict(at.query_params)
+    assert address.get("ed") == COPY and (address.get("nam"), address.get("quy")) == ("2025", "2")
+
+    refreshed = AppTest.from_file(APP, default_timeout=60)
+    refreshed.query_params.update(address)
+    refreshed.switch_page("pages/assessment.py").run()
+    assert_clean(refreshed)
+    assert refreshed.session_state["edition_id"] == COPY
+    assert refreshed.session_state["period"] == (2025, 2)
+
+
+@pytest.mark.parametrize("address", [{"ed": "khong-co"}, {"nam": "abc", "quy": "9"}, {"nam": "1850", "quy": "1"}])
+def test_an_address_naming_no_edition_or_a_wrong_period_opens_the_defaults(db, address):
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update(address)
+    at.switch_page("pages/assessment.py").run()
+    assert_clean(at)
+    assert at.session_state["edition_id"] == registry.DEFAULT_EDITION
+    year, quarter = at.session_state["period"]
+    assert 2020 <= year <= 2100 and 1 <= quarter <= 4

@@ -97,6 +97,7 @@ def run(pages: list[tuple[str, st.Page]], lang: str) -> None:
         widgets.edition_picker(lang)
         if state.current_actor() is not None:  # chosen once here, for every page (not before a log-in)
             storage_widgets.period_picker(lang)
+        state.mirror_in_address()
     st.html(METRIC_WRAP_CSS + (_uploader_texts_css(lang) + _enter_hint_css(lang) if lang != "en" else ""))
     unknown = _unknown_address([page for _, page in pages])
     if unknown is not None:

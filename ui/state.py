@@ -54,6 +54,9 @@ LOGIN_NEXT_KEY = "login_next"  # the page (path and query) asked for before logg
 LOGIN_PAGES_KEY = "login_pages"  # in ui.memo: url path → the logged-out stand-in page of that address
 LOGIN_CHECK_SECONDS = 1.0  # how often a tab re-reads its log-in (ended elsewhere? role changed?)
 PERIOD_KEY = "period"  # (year, quarter) being assessed
+# The address mirrors the edition and period (as ?lang= does the language): a refresh or a shared link reopens
+# the same assessment. Vietnamese names: the address is read by the province's staff.
+EDITION_PARAM, YEAR_PARAM, QUARTER_PARAM = "ed", "nam", "quy"
 # Remembered per session in ui.memo's single session-state entry (see there why).
 ASSESSMENT_KEY = "assessment"  # ((url, edition, year, quarter), AssessmentInfo or None) of the current period
 DATABASE_URL_KEY = "database_url"  # resolved once per session
@@ -91,6 +94,9 @@ def edition_ids() -> list[str]:
 def current_edition_id() -> str:
     chosen = st.session_state.get(EDITION_KEY)
     if chosen is not None and chosen in editions()[0]:  # asked several times per run: no sorting when valid
+        return chosen
+    if chosen is None and st.query_params.get(EDITION_PARAM) in editions()[0]:  # a refresh or a link
+        chosen = st.session_state[EDITION_KEY] = st.query_params[EDITION_PARAM]
         return chosen
     ids = edition_ids()
     if chosen not in ids:
@@ -330,12 +336,34 @@ def _browser_to(url: str) -> None:
 
 def current_period() -> tuple[int, int]:
     """(year, quarter): the chosen one, else the latest period of the edition, else this quarter."""
+    if PERIOD_KEY not in st.session_state and (from_address := _period_in_address()) is not None:
+        st.session_state[PERIOD_KEY] = from_address
     if PERIOD_KEY not in st.session_state:
         latest = store().latest_assessment(current_edition_id())
         today = date.today()
         st.session_state[PERIOD_KEY] = (latest.year, latest.quarter) if latest else (today.year,
                                                                                      (today.month - 1) // 3 + 1)
     return st.session_state[PERIOD_KEY]
+
+
+def _period_in_address() -> tuple[int, int] | None:
+    year, quarter = st.query_params.get(YEAR_PARAM, ""), st.query_params.get(QUARTER_PARAM, "")
+    if not (year.isdigit() and quarter.isdigit()):
+        return None
+    if 2020 <= int(year) <= 2100 and 1 <= int(quarter) <= 4:  # the period picker's own bounds
+        return int(year), int(quarter)
+    return None
+
+
+def mirror_in_address() -> None:
+    """Put the edition and period shown into the address (every run: a page change starts a new address)."""
+    wanted = {EDITION_PARAM: current_edition_id()}
+    if PERIOD_KEY in st.session_state:  # chosen (after a log-in); never queried here for a logged-out visitor
+        year, quarter = st.session_state[PERIOD_KEY]
+        wanted |= {YEAR_PARAM: str(year), QUARTER_PARAM: str(quarter)}
+    for param, value in wanted.items():
+        if value and st.query_params.get(param) != value:
+            st.query_params[param] = value
 
 
 def set_period(year: int, quarter: int) -> None:

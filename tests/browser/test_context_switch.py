@@ -70,6 +70,11 @@ def test_nothing_typed_in_one_edition_or_quarter_reaches_another(tmp_path, brows
             expect(field(page, "1.1", "note").locator("input")).to_have_value("")
             choose(page, field(page, "1.1", "value"), level_label(fw, "1.1", "deputy"), exact=False)  # the next answer
             save_screenshot(page, "context-1-other-edition")
+            page.reload()  # a refresh reopens the edition shown (the address carries it), not the default one
+            wait_for_app(page)
+            expect(page.locator(".st-key-edition_picker").get_by_role("combobox")).to_have_value(label[COPY])
+            expect(field(page, "1.1", "value").get_by_role("combobox")).to_have_value(
+                re.compile("^" + re.escape(level_label(fw, "1.1", "deputy"))))
 
             quarter_box = page.locator(".st-key-s_period_quarter")
             current = quarter_box.get_by_role("combobox").input_value()
@@ -80,6 +85,11 @@ def test_nothing_typed_in_one_edition_or_quarter_reaches_another(tmp_path, brows
             expect(field(page, "1.1", "evidence").locator("input")).to_have_value("")
             choose(page, field(page, "1.1", "value"), level_label(fw, "1.1", "top_leader"), exact=False)
             save_screenshot(page, "context-2-other-quarter")
+            page.reload()  # and the quarter shown
+            wait_for_app(page)
+            expect(quarter_box.get_by_role("combobox")).to_have_value(other)
+            expect(field(page, "1.1", "value").get_by_role("combobox")).to_have_value(
+                re.compile("^" + re.escape(level_label(fw, "1.1", "top_leader"))))
         finally:
             context.close()
     finally:

@@ -186,3 +186,48 @@ def test_a_rerun_reads_the_stored_answers_once(db, monkeypatch):
     form_widget(at.selectbox, "1.2", "value").set_value("chair").run()
     assert_clean(at)
     assert len(calls) == 1
+
+
+# --- the Results page ------------------------------------------------------------------------------------------------
+
+
+def test_the_results_page_draws_the_band_once_per_set_of_answers(db, monkeypatch):
+    """10,000 simulated appraisals were drawn on every run of the page: a load, a language switch, a rerun. Now
+    once per set of answers (and appraisals, table, year), and drawn again as soon as an answer changes."""
+    from dti.decide import uncertainty
+    from ui import decide
+
+    decide._BANDS.clear()
+    draws = []
+    original = uncertainty.band
+    monkeypatch.setattr(uncertainty, "band", lambda *a, **k: draws.append(1) or original(*a, **k))
+    _answer(db, EDITION, (2026, 4), "top_leader", "QĐ 1")
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["period"] = (2026, 4)
+    at.switch_page("pages/results.py").run()
+    assert_clean(at)
+    band_text = _band_lines(at)
+    assert len(band_text) == 1 and len(draws) == 1
+
+    at.run()  # a rerun with the same answers
+    at.session_state["lang"] = "en"
+    at.run()  # the other language: the same numbers, other words
+    assert_clean(at)
+    assert len(draws) == 1
+    assert _band_lines(at)[0].startswith("After appraisal the DTI may lie within")
+    at.session_state["lang"] = "vi"
+
+    _answer(db, EDITION, (2026, 4), "deputy", "QĐ 1")  # an answer changed: a new band, never the old one
+    at.run()
+    assert len(draws) == 2
+    assert len(_band_lines(at)) == 1 and _band_lines(at) != band_text
+
+    at.session_state["period"] = (2026, 3)  # a period with nothing answered: no band, none from Q4
+    at.run()
+    assert_clean(at)
+    assert len(draws) == 2
+    assert not _band_lines(at)
+
+
+def _band_lines(at: AppTest) -> list[str]:
+    return [i.value for i in at.info if "trung vị" in i.value or "median" in i.value]

@@ -231,3 +231,17 @@ def test_the_results_page_draws_the_band_once_per_set_of_answers(db, monkeypatch
 
 def _band_lines(at: AppTest) -> list[str]:
     return [i.value for i in at.info if "trung vị" in i.value or "median" in i.value]
+
+
+def test_the_page_css_follows_the_language(db):
+    """The CSS (built once per language now) puts the uploader's Vietnamese texts in Vietnamese only. (AppTest
+    shows the shell's st.html in a session's first run only: one session per language.)"""
+
+    def css(at: AppTest) -> str:
+        return " ".join(h.proto.body for h in at.get("html") if "<style>" in h.proto.body)
+
+    for lang in ("vi", "en", "vi"):
+        shown = css(_open(lang))
+        assert "stMetricValue" in shown
+        assert (t("polish.upload_button", "vi") in shown) == (lang == "vi")
+        assert (t("loop.enter_hint", "vi") in shown) == (lang == "vi")

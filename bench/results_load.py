@@ -13,6 +13,7 @@ per load, then the median; absolute times depend on the machine (and on whoever 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import tempfile
@@ -86,11 +87,23 @@ class RunCounter:
                     self.runs_finished += 1
 
 
+def pin(server_pid: int) -> None:
+    """The server (every thread of it) on the last CPU; this process (and the browser it starts) on the others."""
+    cpus = sorted(os.sched_getaffinity(0))
+    if len(cpus) < 2:
+        return
+    for task in Path(f"/proc/{server_pid}/task").iterdir():
+        os.sched_setaffinity(int(task.name), {cpus[-1]})
+    os.sched_setaffinity(0, set(cpus[:-1]))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--loads", type=int, default=10)
     parser.add_argument("--page", default="results", choices=sorted(COMPLETE))
     parser.add_argument("--database-url", default="")
+    parser.add_argument("--pin", action="store_true",
+                        help="as issue 13 measured: the server on the last CPU, this and the browser on the rest")
     parser.add_argument("--warm-cache", action="store_true",
                         help="every tab in one browser context: its HTTP cache kept, as a returning user's is")
     args = parser.parse_args()
@@ -104,6 +117,8 @@ def main() -> int:
     today = time.localtime()
     seed(url, today.tm_year, (today.tm_mon - 1) // 3 + 1)
     proc, base_url, log = start_streamlit("app.py", tmp, {"DTI_DATABASE_URL": url})
+    if args.pin:
+        pin(proc.pid)
     rows = []
     try:
         with sync_playwright() as pw:

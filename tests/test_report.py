@@ -47,7 +47,10 @@ def test_html_has_every_section_in_vietnamese(data):
     assert "<script>alert(1)</script>" not in page
     # The chart is a static SVG: no script at all (none from the network, no 4.8 MB copy of plotly.js).
     assert "<script" not in page.lower() and "plotly" not in page.lower()
-    assert len(page.encode()) < 150_000
+    # Nothing inlined either (a base64 image or font): about 22 KB with a scenario and a plan (issue 13 found
+    # 4.8 MB); a bitmap chart or an embedded font would break this bound.
+    assert "base64," not in page and "@font-face" not in page
+    assert len(page.encode()) < 50_000
 
 
 def svg_texts(page: str) -> str:

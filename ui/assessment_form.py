@@ -28,8 +28,9 @@ def tab_label(m: MainIndex, lang: str) -> str:
     return f"{m.code}. {widgets.plain(m.name(lang))}"  # titles come from uploaded catalogues too
 
 
-def error_key(code: str) -> str:
-    return forms.key(code, "error", state.form_scope())
+def error_key(code: str, scope: str | None = None) -> str:
+    """Where a component's refusal is kept; ``scope``: ui.state.form_scope() when the caller has it already."""
+    return forms.key(code, "error", state.form_scope() if scope is None else scope)
 
 
 def save_component(comp: Component) -> None:
@@ -39,9 +40,9 @@ def save_component(comp: Component) -> None:
     try:
         response = forms.response_from_widgets(comp, values, scope)
     except InputError as exc:
-        st.session_state[error_key(comp.code)] = exc.text(ui_lang.current())
+        st.session_state[error_key(comp.code, scope)] = exc.text(ui_lang.current())
         return
-    st.session_state.pop(error_key(comp.code), None)
+    st.session_state.pop(error_key(comp.code, scope), None)
     state.set_response(comp.code, response)
 
 
@@ -50,7 +51,7 @@ def agency_filter(lang: str) -> set[str] | None:
 
     An agency's account starts on its own components. Returns the codes to show, or None for every component.
     """
-    agencies = {a.id: a.name for a in state.store().agencies()}
+    agencies = {a.id: a.name for a in state.agencies()}
     if not agencies:
         return None
     actor = state.current_actor()
@@ -145,8 +146,8 @@ def component_form(comp: Component, scored: ComponentScore, given: Response | No
         shown = stale.value if not is_blank(stale.value) else fmt_points(stale.points, lang)
         st.warning(t("security.stored_unreadable", lang, code=code, value=widgets.plain(shown),
                      reason=widgets.plain(stale.message if lang == "en" else stale.message_vi)))
-    if error_key(code) in st.session_state:
-        st.error(t("assessment.not_saved", lang, problem=widgets.plain(st.session_state[error_key(code)])))
+    if error_key(code, scope) in st.session_state:
+        st.error(t("assessment.not_saved", lang, problem=widgets.plain(st.session_state[error_key(code, scope)])))
         if forms.key(code, "retry", scope) in st.session_state:  # a storage fault: the answer in the field, saved again
             st.button(t("faults.save_again", lang), key=forms.key(code, "save_again", scope), on_click=save_component,
                       args=(comp,), icon=":material/save:")

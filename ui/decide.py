@@ -7,6 +7,8 @@ these functions only lay out widgets and turn their values into calls.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Collection, Mapping
 
 import pandas as pd
@@ -426,13 +428,36 @@ def agency_stakes(ns: str, fw: Framework, result: Result, lang: str,
 # --- Uncertainty band --------------------------------------------------------------------------------------------
 
 
+# The band is 10,000 simulated appraisals (seeded: the same answers give the same band), and it was drawn again on
+# every run of the Results page (a load, a language switch, an expander opened) and of the Report page. It is a
+# function of the edition, the answers (value, points, evidence), the appraised components, the published table,
+# the year and the ranking only, never of the user or the language, so one process keeps the last few, keyed on
+# all of them; the edition and table objects are kept beside, so their ids stay theirs.
+BANDS_KEPT = 64
+_BANDS: OrderedDict[tuple, tuple[Framework, object, uncertainty.Uncertainty]] = OrderedDict()
+_BANDS_LOCK = threading.Lock()
+
+
 def compute_band(fw: Framework, responses: Mapping[str, Response], result: Result, table: peers.PublishedTable,
                  year: int | None, rank_of: int | None = None,
                  appraised: Collection[str] = ()) -> uncertainty.Uncertainty | None:
     if result.points <= 0:
         return None
+    key = (fw.id, id(fw), id(table), year, rank_of, frozenset(appraised),
+           tuple(sorted((c, repr(r.value), r.points, r.evidence.strip() != "") for c, r in responses.items())),
+           tuple((c, s.points) for c, s in result.components.items()))
+    with _BANDS_LOCK:
+        found = _BANDS.get(key)
+        if found is not None and found[0] is fw and found[1] is table:
+            _BANDS.move_to_end(key)
+            return found[2]
     levels = uncertainty.confidence(fw, responses, appraised)
-    return uncertainty.band(fw, result, uncertainty.downside(fw, levels), table=table, year=year, rank_of=rank_of)
+    band = uncertainty.band(fw, result, uncertainty.downside(fw, levels), table=table, year=year, rank_of=rank_of)
+    with _BANDS_LOCK:
+        _BANDS[key] = (fw, table, band)
+        while len(_BANDS) > BANDS_KEPT:
+            _BANDS.popitem(last=False)
+    return band
 
 
 def band_panel(fw: Framework, responses: Mapping[str, Response], result: Result, lang: str,

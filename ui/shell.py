@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 
 import streamlit as st
@@ -98,7 +99,7 @@ def run(pages: list[tuple[str, st.Page]], lang: str) -> None:
         if state.current_actor() is not None:  # chosen once here, for every page (not before a log-in)
             storage_widgets.period_picker(lang)
         state.mirror_in_address()
-    st.html(METRIC_WRAP_CSS + (_uploader_texts_css(lang) + _enter_hint_css(lang) if lang != "en" else ""))
+    st.html(_page_css(lang, st.get_option("server.maxUploadSize")))
     unknown = _unknown_address([page for _, page in pages])
     if unknown is not None:
         # A hidden page at the unknown address: Streamlit finds it, so it shows no English "Page not found" modal.
@@ -115,12 +116,18 @@ def run(pages: list[tuple[str, st.Page]], lang: str) -> None:
         st.error(t("common.unexpected_error", lang, error=type(exc).__name__))
 
 
+@functools.lru_cache(maxsize=8)
+def _page_css(lang: str, upload_mb: int) -> str:
+    """The app's CSS for ``lang``, built once per language and upload limit (it was rebuilt on every run)."""
+    return METRIC_WRAP_CSS + (_uploader_texts_css(lang, upload_mb) + _enter_hint_css(lang) if lang != "en" else "")
+
+
 def _css_text(text: str) -> str:
     """A CSS string literal of our own text (quotes and backslashes escaped)."""
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _uploader_texts_css(lang: str) -> str:
+def _uploader_texts_css(lang: str, upload_mb: int) -> str:
     """Vietnamese for the file uploader's fixed English texts ("Upload", "20MB per file • CSV").
 
     Streamlit (1.67) writes them in its browser code (FileUploader.*.js) with no parameter to change them; only
@@ -128,7 +135,7 @@ def _uploader_texts_css(lang: str) -> str:
     text takes its place. The accepted types are in every uploader's label; the size is the server's limit.
     """
     button = _css_text(t("polish.upload_button", lang))
-    limit = _css_text(t("polish.upload_limit", lang, mb=st.get_option("server.maxUploadSize")))
+    limit = _css_text(t("polish.upload_limit", lang, mb=upload_mb))
     zone = '[data-testid="stFileUploaderDropzone"]'
     return (f"<style>{zone} button [data-testid=\"stMarkdownContainer\"] p {{ display: none; }}"
             f"{zone} button [data-testid=\"stMarkdownContainer\"]::after {{ content: {button}; }}"

@@ -20,6 +20,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from dti.framework import registry
 from dti.framework.model import Framework
@@ -65,13 +66,63 @@ SEEN_KEY = "seen_versions"  # (url, edition, year, quarter, code) → version of
 FORM_SCOPE_KEY = "form_scope"  # ((url, edition, year, quarter, user, role), counter): see form_scope()
 EVIDENCE_SETTINGS_KEY = "evidence_settings"
 UNSAVED_KEY = "unsaved"  # code → the answer a storage fault kept from being saved, shown again until saved
+RUN_KEY = "this_run"  # (the run's token, {what: value}): see this_run()
 
 log = logging.getLogger("dti.app")
 
 
+# --- read once per run ----------------------------------------------------------------------------
+# A rerun of the self-assessment form (every answer of every agency) asked the same things dozens of times: who is
+# working, the edition list, the store, the stored answers (three queries of one table), each through a cache
+# lookup that hashes its arguments. Each is now read once per script run (and per fragment run) and kept only for
+# that run, in this session: nothing read here outlives the run, so another edition, period, language, user or
+# another session's save is read afresh by the next run.
+
+
+def this_run() -> dict | None:
+    """This script run's memo (None outside a run: a deferred download, a test calling functions directly).
+
+    A run is recognised by an object Streamlit makes anew for every script and fragment run and for nothing else
+    (ScriptRunContext.reset creates its ParallelFragmentCoordinator); it is kept here so it cannot be reused.
+    """
+    ctx = get_script_run_ctx(suppress_warning=True)
+    token = getattr(ctx, "parallel_coordinator", None)
+    if token is None:
+        return None
+    remembered = memo()
+    entry = remembered.get(RUN_KEY)
+    if entry is None or entry[0] is not token:
+        entry = remembered[RUN_KEY] = (token, {})
+    return entry[1]
+
+
+def _once_per_run(what: tuple, compute: Callable):
+    """``compute()``, read once per run; data of the database once per run and per write (see _read_once)."""
+    run = this_run()
+    if run is None:
+        return compute()
+    if what not in run:
+        run[what] = compute()
+    return run[what]
+
+
+def _read_once(what: tuple, compute: Callable):
+    """Database data read once per run, read again after any write through the store (a callback's save, a
+    save in the page itself): keyed by the store's commit count as well as by ``what``."""
+    database = store()
+    return _once_per_run((*what, id(database), database.commits), compute)
+
+
+def _forget_this_run(*kinds: str) -> None:
+    run = this_run()
+    for what in [w for w in run or () if w[0] in kinds]:
+        del run[what]
+
+
 def editions() -> tuple[dict[str, Framework], list[Problem]]:
     """Every valid edition under the frameworks folder and the problems of the others."""
-    return _load_editions(str(registry.frameworks_dir()))
+    folder = str(registry.frameworks_dir())
+    return _once_per_run(("editions", folder), lambda: _load_editions(folder))
 
 
 @st.cache_resource(show_spinner=False)
@@ -83,6 +134,7 @@ def _load_editions(folder: str) -> tuple[dict[str, Framework], list[Problem]]:
 def reload_editions() -> None:
     """Forget the cached editions: a new edition file was saved."""
     _load_editions.clear()
+    _forget_this_run("editions")
 
 
 def edition_ids() -> list[str]:
@@ -137,7 +189,8 @@ def database_url() -> str:
 
 def store() -> Store:
     """The database, opened (and migrated to the latest schema) once per server process."""
-    return _open_store(database_url(), os.environ.get("DTI_FRAMEWORKS_DIR", ""), _evidence_settings())
+    url, folder, settings = database_url(), os.environ.get("DTI_FRAMEWORKS_DIR", ""), _evidence_settings()
+    return _once_per_run(("store", url, folder, settings), lambda: _open_store(url, folder, settings))
 
 
 @st.cache_resource(show_spinner=False)
@@ -189,7 +242,8 @@ def auth_mode() -> str:
     """'single' (one person on this computer), 'local' (accounts with passwords) or 'oidc' (st.login)."""
     if oidc_configured():
         return "oidc"
-    return "local" if _account_count(database_url()) else "single"
+    url = database_url()
+    return "local" if _once_per_run(("accounts", url), lambda: _account_count(url)) else "single"
 
 
 @st.cache_data(ttl=3, show_spinner=False)
@@ -202,6 +256,7 @@ def _account_count(url: str) -> int:  # keyed by the database (a parameter witho
 def reset_account_count() -> None:
     """The first account was just made: log-in mode starts now, not after _account_count's few seconds."""
     _account_count.clear()
+    _forget_this_run("accounts")
 
 
 def current_actor() -> Actor | None:
@@ -461,12 +516,17 @@ def copy_previous_period(source: AssessmentInfo) -> str | None:
     return None
 
 
+def agencies() -> list:
+    """The province's agencies (``Store.agencies``), read once per run."""
+    return list(_read_once(("agencies",), store().agencies))
+
+
 # --- the province --------------------------------------------------------------------------------
 
 
 def province_name() -> str:
     """The province's name as the coordinator set it ('' until then): for the report, peers and file names."""
-    return store().province()[0]
+    return _read_once(("province",), store().province)[0]
 
 
 def set_province_name(new_name: str) -> str | None:
@@ -485,7 +545,7 @@ def set_province_name(new_name: str) -> str | None:
 def get_general_info() -> dict[str, str]:
     """The answers to the edition's general-information fields in the current period, by field code."""
     found = current_assessment()
-    return store().general_info(found.id) if found else {}
+    return dict(_read_once(("general_info", found.id), lambda: store().general_info(found.id))) if found else {}
 
 
 def set_general_info(field_code: str, value: str) -> str | None:
@@ -511,19 +571,27 @@ def set_general_info(field_code: str, value: str) -> str | None:
 def get_responses() -> dict[str, Response]:
     """Responses of the current edition and period (a copy: change them through set_response)."""
     found = current_assessment()
-    return store().responses(found.id) if found else {}
+    if found is None:
+        return {}
+    return dict(_read_once(("responses", found.id), lambda: store().responses(found.id, _stored(found.id))))
 
 
 def get_unreadable() -> dict[str, UnreadableAnswer]:
     """Stored answers the edition's current rules no longer read (kept, not scored, to be answered again)."""
     found = current_assessment()
-    return store().unreadable(found.id) if found else {}
+    return dict(_read_once(("unreadable", found.id), lambda: store().unreadable(found.id, _stored(found.id)))) \
+        if found else {}
 
 
 def get_stored() -> dict[str, StoredResponse]:
     """The stored answers with their status, who saved them, when, version and appraisal."""
     found = current_assessment()
-    return store().stored(found.id) if found else {}
+    return dict(_stored(found.id)) if found else {}
+
+
+def _stored(assessment_id: int) -> dict[str, StoredResponse]:
+    """The stored answers of an assessment, read once per run (the form, its score and the notice share them)."""
+    return _read_once(("stored", assessment_id), lambda: store().stored(assessment_id))
 
 
 def get_appraised() -> AppraisedResult:
@@ -538,7 +606,9 @@ def editable_codes() -> set[str] | None:
     """The components the person working may change here: None for every one (Store decides, as for writes)."""
     actor = current_actor() or Actor("?", "viewer")
     found = current_assessment()
-    return store().editable_codes(actor, found.id if found else None)
+    allowed = _read_once(("editable", actor, found.id if found else None),
+                         lambda: store().editable_codes(actor, found.id if found else None))
+    return None if allowed is None else set(allowed)
 
 
 def _seen_key(code: str) -> tuple:
@@ -784,7 +854,7 @@ def _actor() -> Actor:
 def evidence_counts() -> dict[str, int]:
     """Component code → its number of evidence files in the current period."""
     found = current_assessment()
-    return store().evidence_counts(found.id) if found else {}
+    return dict(_read_once(("evidence_counts", found.id), lambda: store().evidence_counts(found.id))) if found else {}
 
 
 def evidence_files(code: str) -> list[EvidenceInfo]:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Update, bindparam, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, Update, bindparam, delete, event, func, insert, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -299,6 +299,10 @@ class Store:
         self.engine = engine
         self._evidence = evidence
         self._session = sessionmaker(engine, expire_on_commit=False)
+        # Commits through this Store (any session's): a reader that keeps what it read for one page run knows from
+        # this number whether anything was written meanwhile (ui.state reads each thing once per run).
+        self.commits = 0
+        event.listen(engine, "commit", self._committed)
         self._load_framework = frameworks
         self._frameworks: dict[str, Framework] = {}
         self._editions: dict[int, str] = {}  # assessment id → edition id (never changes)
@@ -328,6 +332,9 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
+
+    def _committed(self, _conn) -> None:
+        self.commits += 1
 
     def register_framework(self, fw: Framework) -> None:
         """Use ``fw`` for its edition id (an edition loaded from a file outside the registry)."""
@@ -707,20 +714,24 @@ class Store:
                          .order_by(Assessment.year.desc(), Assessment.quarter.desc()).limit(1))
             return _info(a) if a else None
 
-    def responses(self, assessment_id: int) -> dict[str, Response]:
+    def responses(self, assessment_id: int,
+                  stored: Mapping[str, StoredResponse] | None = None) -> dict[str, Response]:
         """The answers as the scoring engine reads them: those that read under the edition's current rules.
 
         An answer the current rule refuses (the edition's file changed under stored answers) is left out here,
         never erased: ``unreadable`` lists it with the reason, and scoring the rest never fails as a whole.
+        ``stored``: ``self.stored(assessment_id)`` when the caller has just read it (one query, not two).
         """
         fw = self.framework_of(assessment_id)
-        return {code: r.to_response() for code, r in self.stored(assessment_id).items()
-                if r.is_answered and self._reading(fw, r) is None}
+        stored = self.stored(assessment_id) if stored is None else stored
+        return {code: r.to_response() for code, r in stored.items() if r.is_answered and self._reading(fw, r) is None}
 
-    def unreadable(self, assessment_id: int) -> dict[str, UnreadableAnswer]:
+    def unreadable(self, assessment_id: int,
+                   stored: Mapping[str, StoredResponse] | None = None) -> dict[str, UnreadableAnswer]:
         """Stored answers that no longer read under the edition's current rules, with the reason."""
         fw = self.framework_of(assessment_id)
-        found = {code: self._reading(fw, r) for code, r in self.stored(assessment_id).items() if r.is_answered}
+        stored = self.stored(assessment_id) if stored is None else stored
+        found = {code: self._reading(fw, r) for code, r in stored.items() if r.is_answered}
         return {code: problem for code, problem in found.items() if problem is not None}
 
     def _reading(self, fw: Framework, r: StoredResponse) -> UnreadableAnswer | None:

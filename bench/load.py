@@ -49,6 +49,9 @@ TAB_KEY = "a_tab"
 ANSWER_KEY = "c_{code}_value"  # ui.forms.key(code, "value") in the first scope of a session
 SETUP_CONCURRENCY = 4  # sessions opening the page at once while a step is prepared (not measured)
 RSS_SAMPLE_S = 0.5
+# Streamlit collects garbage (runner.postScriptGC) after sending script_finished: CPU is read this long after the
+# setup's last run and after the step's last answer, so neither the setup's tail nor the step's own is misplaced.
+SETTLE_S = 1.0
 
 
 # --- the components each session answers ------------------------------------------------------------
@@ -170,11 +173,13 @@ def tree(pids: list[int]) -> list[psutil.Process]:
 
 
 def cpu_seconds(pids: list[int]) -> float:
+    """CPU time of the process trees: each live process's own, plus what its exited children used (counted in
+    their parent once reaped, so a PostgreSQL backend that ends during a step is not lost)."""
     total = 0.0
     for proc in tree(pids):
         try:
             times = proc.cpu_times()
-            total += times.user + times.system
+            total += times.user + times.system + times.children_user + times.children_system
         except psutil.NoSuchProcess:
             pass
     return total
@@ -207,6 +212,7 @@ class Step:
     setup_errors: int
     cpu_ms_per_answer: float | None
     db_cpu_ms_per_answer: float | None  # PostgreSQL's processes, when this script started it
+    client_cpu_ms_per_answer: float | None  # this load generator's own CPU (it must stay small beside the server's)
     peak_rss_mb: float
     mismatches: int | None  # None: not checked (the bare page, or no database to read)
     error_samples: list[str]
@@ -239,9 +245,11 @@ async def run_step(target: Target, n: int, groups, *, duration: float, think: fl
 
     await asyncio.gather(*(open_one(a) for a in agencies))
     live = [a for a in agencies if a.session is not None]
+    await asyncio.sleep(SETTLE_S)
 
     peak_rss = rss_bytes(target.pids)
     cpu_before, db_cpu_before = cpu_seconds(target.pids), cpu_seconds(target.db_pids)
+    client_before = time.process_time()
     start = time.perf_counter()
     deadline = start + duration
 
@@ -263,8 +271,10 @@ async def run_step(target: Target, n: int, groups, *, duration: float, think: fl
     sampler = asyncio.create_task(sample_rss())
     await asyncio.gather(*(agency_loop(a, random.Random(i)) for i, a in enumerate(live)))
     elapsed = time.perf_counter() - start
+    await asyncio.sleep(SETTLE_S)
     cpu = cpu_seconds(target.pids) - cpu_before
     db_cpu = cpu_seconds(target.db_pids) - db_cpu_before
+    client_cpu = time.process_time() - client_before
     sampler.cancel()
     await asyncio.gather(*(a.close() for a in agencies))
 
@@ -278,13 +288,18 @@ async def run_step(target: Target, n: int, groups, *, duration: float, think: fl
                 percentile(latencies, 0.5), percentile(latencies, 0.95), max(latencies, default=None),
                 len(errors), len(setup_errors), cpu * 1000 / answers if answers and target.pids else None,
                 db_cpu * 1000 / answers if answers and target.db_pids else None,
+                client_cpu * 1000 / answers if answers else None,
                 peak_rss / 2**20, mismatches, (setup_errors + errors)[:5], latencies)
 
 
 def check_saved(database_url: str, edition: str, agencies: list[Agency]) -> int:
     """How many components' stored answers differ from the last answer a session saw saved."""
+    from streamlit import logger
+
     from dti.framework import registry
     from dti.storage import Store
+
+    logger.set_log_level("error")  # importing ui outside a server warns that no Streamlit runtime is running
     from ui.assessment_form import fixed_texts
 
     fw = registry.load(edition)
@@ -429,6 +444,8 @@ def table(steps: list[Step]) -> str:
                      f"{fmt(s.max_ms):>7} {errors:>6} {fmt(s.cpu_ms_per_answer, 1):>10} "
                      f"{fmt(s.db_cpu_ms_per_answer, 1):>9} {s.peak_rss_mb:>11.0f} "
                      f"{fmt(s.mismatches):>8} {fmt(cpu_ratio, 2):>8} {fmt(p95_ratio, 2):>8}")
+    client = ", ".join(f"{s.target} {fmt(s.client_cpu_ms_per_answer, 1)}" for s in steps)
+    lines.append(f"load generator's own CPU, ms per answer: {client}")
     for s in steps:
         for sample in s.error_samples:
             lines.append(f"  {s.target}: {sample}")

@@ -99,8 +99,10 @@ class StreamlitSession:
     async def connect(cls, base_url: str, *, timeout: float = 30.0, query_string: str = "") -> StreamlitSession:
         ws_url = base_url.rstrip("/").replace("http://", "ws://", 1).replace("https://", "wss://", 1)
         try:
+            # permessage-deflate is offered, as browsers do: the server uses it only with
+            # server.enableWebsocketCompression (then its cost is measured too).
             ws = await connect(f"{ws_url}/_stcore/stream", subprotocols=["streamlit"], max_size=MAX_MESSAGE_BYTES,
-                               open_timeout=timeout, compression=None, proxy=None)
+                               open_timeout=timeout, proxy=None)
         except (TimeoutError, OSError, WebSocketException) as exc:
             raise SessionError(f"cannot connect to {base_url}: {exc!r}") from exc
         return cls(base_url, ws, timeout=timeout, query_string=query_string)

@@ -108,12 +108,16 @@ class Agency:
         """Open the page and the tab of this session's components (not measured)."""
         self.session = await StreamlitSession.connect(url, timeout=timeout)
         run = await self.session.open_page(PAGE)
-        tabs = self.session.find(TAB_KEY)
-        label = next(t for t in tabs.options if t.split(".", 1)[0] == self.main)
-        if run.ok and (self.session.value(TAB_KEY) or tabs.options[0]) != label:
-            run = await self.session.set_widget(TAB_KEY, label)
         if not run.ok:
             raise SessionError("; ".join(run.errors))
+        tabs = self.session.find(TAB_KEY)
+        label = next((t for t in tabs.options if t.split(".", 1)[0] == self.main), None)
+        if label is None:
+            raise SessionError(f"no tab of main index {self.main} among {tabs.options}")
+        if (self.session.value(TAB_KEY) or tabs.options[0]) != label:
+            run = await self.session.set_widget(TAB_KEY, label)
+            if not run.ok:
+                raise SessionError("; ".join(run.errors))
 
     async def answer(self) -> bool:
         """Choose another level of the next component; False once the session has failed."""
@@ -238,7 +242,7 @@ async def run_step(target: Target, n: int, groups, *, duration: float, think: fl
         async with gate:
             try:
                 await agency.open(agency.url, timeout)
-            except (SessionError, StopIteration) as exc:
+            except SessionError as exc:
                 setup_errors.append(f"setup: {exc}")
                 await agency.close()
                 agency.session = None

@@ -379,7 +379,7 @@ def postgres_url() -> tuple[str, int | None]:
 
 def start_targets(args, work: Path) -> list[Target]:
     targets: list[Target] = []
-    config = dict(option.split("=", 1) for option in args.server_config)
+    config = dict(args.server_config)
     wanted = args.targets.split(",")
     if args.url:
         urls = args.url.split(",")
@@ -456,11 +456,30 @@ def table(steps: list[Step]) -> str:
     return "\n".join(lines)
 
 
+def session_counts(text: str) -> list[int]:
+    try:
+        counts = [int(n) for n in text.split(",")]
+    except ValueError:
+        counts = []
+    if not counts or min(counts) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: write the numbers of sessions as 1,10,40")
+    return counts
+
+
+def streamlit_option(text: str) -> tuple[str, str]:
+    option, sep, value = text.partition("=")
+    if not sep or "." not in option:
+        raise argparse.ArgumentTypeError(f"{text!r}: write a Streamlit option as section.name=value, "
+                                         "e.g. runner.postScriptGC=false")
+    return option, value
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter,
                                      epilog="\n".join(__doc__.splitlines()[2:]))
-    parser.add_argument("--sessions", default="1,10,40,80", help="N per step, comma-separated (default 1,10,40,80)")
+    parser.add_argument("--sessions", default=[1, 10, 40, 80], type=session_counts,
+                        help="N per step, comma-separated (default 1,10,40,80)")
     parser.add_argument("--duration", type=float, default=60, help="seconds of answering per step (default 60)")
     parser.add_argument("--think", type=float, default=10,
                         help="seconds between a session's answers, ±50%% (default 10; 0: back to back)")
@@ -468,6 +487,7 @@ def main() -> int:
     parser.add_argument("--targets", default="sqlite,postgres,bare",
                         help="servers to start and load, in order (default sqlite,postgres,bare)")
     parser.add_argument("--server-config", action="append", default=[], metavar="OPTION=VALUE",
+                        type=streamlit_option,
                         help="a Streamlit option for every started server, e.g. runner.postScriptGC=false")
     parser.add_argument("--database-url", help="PostgreSQL for the postgres target (default: a throw-away one); "
                                                "with --url, the database to read the answers back from")
@@ -480,8 +500,9 @@ def main() -> int:
     parser.add_argument("--json", type=Path, help="write every figure (and every latency) to this file")
     args = parser.parse_args()
 
-    sizes = [int(n) for n in args.sessions.split(",")]
+    sizes = args.sessions
     groups = level_components(args.edition)
+    assign(max(sizes), groups)  # too many sessions is refused before any server starts
     work = Path(tempfile.mkdtemp(prefix="dti-load-"))
     targets: list[Target] = []
     results: list[Step] = []
@@ -489,8 +510,9 @@ def main() -> int:
         targets = start_targets(args, work)
         pinned = pin(targets) if args.pin else "not pinned"
         think = f"think {args.think:g} s ±50 %" if args.think > 0 else "no think time (capacity)"
+        config = " ".join(f"{option}={value}" for option, value in args.server_config) or "defaults"
         print(f"bench/load.py: page /{PAGE}, edition {args.edition}, {think}, {args.duration:g} s per step, "
-              f"{psutil.cpu_count()} CPUs, {pinned}; server config: {' '.join(args.server_config) or 'defaults'}")
+              f"{psutil.cpu_count()} CPUs, {pinned}; server config: {config}")
         print("Single-user mode: all sessions write one assessment, each its own components (disjoint: no save is "
               "refused as stale). Errors: answers that failed (+ sessions that could not open the page).")
         for target in targets:
@@ -504,6 +526,9 @@ def main() -> int:
             print(f"\nN = {n} sessions")
             print(table(steps), flush=True)
             results += steps
+    except (servers.ServerError, SessionError) as exc:
+        print(f"bench/load.py: {exc}", file=sys.stderr)
+        return 2
     finally:
         for target in targets:
             target.stop()

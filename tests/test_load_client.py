@@ -11,7 +11,7 @@ import pytest
 from apptest_support import all_rules_dir
 
 from bench import servers
-from bench.load import assign, level_components
+from bench.load import Agency, assign, check_saved, level_components
 from bench.stclient import SessionError, StreamlitSession
 from dti.framework.validation import load_framework_file
 from dti.storage import Store
@@ -39,8 +39,9 @@ def stored(database_url: str, frameworks_dir) -> dict:
         store.close()
 
 
-def test_answers_typed_in_vietnamese_are_saved_and_a_refusal_is_an_error(app, tmp_path):
+def test_answers_typed_in_vietnamese_are_saved_and_a_refusal_is_an_error(app, tmp_path, monkeypatch):
     server, database_url = app
+    level = {}
 
     async def scenario():
         session = await StreamlitSession.connect(server.url, timeout=20)
@@ -48,7 +49,10 @@ def test_answers_typed_in_vietnamese_are_saved_and_a_refusal_is_an_error(app, tm
             run = await session.open_page("assessment")
             assert run.ok, run.errors
             assert run.status == "FINISHED_SUCCESSFULLY"
-            # Main index 1 is open: its count of meetings (stepped) is a number field.
+            # Main index 1 is open: a level (as the load generator answers), and a count (stepped), a number field.
+            level["options"] = session.find("c_1.1_value").options
+            level["label"] = level["options"][1]
+            assert (await session.set_widget("c_1.1_value", level["label"])).ok
             count = await session.set_widget("c_1.3_value", "3")
             assert count.ok, count.errors
             assert count.status == "FINISHED_FRAGMENT_RUN_SUCCESSFULLY"  # the form's fragment, as a browser's change
@@ -70,9 +74,15 @@ def test_answers_typed_in_vietnamese_are_saved_and_a_refusal_is_an_error(app, tm
 
     asyncio.run(scenario())
     answers = stored(database_url, tmp_path / "frameworks")
-    assert sorted(answers) == ["1.3", "2.3"]
+    assert sorted(answers) == ["1.1", "1.3", "2.3"]
+    assert answers["1.1"].value == "half"  # the option shown as 'Một nửa (5)'
     assert answers["1.3"].value == "3" and answers["1.3"].points is None
     assert answers["2.3"].points == 7.5  # the refused 12 did not replace it
+    # bench/load.py's read-back: the label a session saw saved is compared with the stored level.
+    monkeypatch.setenv("DTI_FRAMEWORKS_DIR", str(tmp_path / "frameworks"))
+    assert check_saved(database_url, "all-rules", [Agency("1", ["1.1"], saved={"1.1": level["label"]})]) == 0
+    other = next(o for o in level["options"] if o != level["label"])
+    assert check_saved(database_url, "all-rules", [Agency("1", ["1.1"], saved={"1.1": other})]) == 1
 
 
 def test_a_server_gone_mid_session_is_an_error_not_a_hang(app):

@@ -245,3 +245,18 @@ def test_the_page_css_follows_the_language(db):
         assert "stMetricValue" in shown
         assert (t("polish.upload_button", "vi") in shown) == (lang == "vi")
         assert (t("loop.enter_hint", "vi") in shown) == (lang == "vi")
+
+
+def test_an_empty_period_is_looked_up_once_per_run_not_once_per_component(db, monkeypatch):
+    """Nothing saved yet in the period (every new quarter, every new user's first look): the form asked the
+    database for the period's assessment for every component it drew (98 queries per run)."""
+    at = _open()
+    calls = []
+    original = RepoStore.assessment
+    monkeypatch.setattr(RepoStore, "assessment", lambda self, *a, **k: calls.append(a) or original(self, *a, **k))
+    at.run()
+    assert_clean(at)
+    assert len(calls) == 1
+    form_widget(at.selectbox, "1.2", "value").set_value("chair").run()  # the first answer creates it, and it is seen
+    assert_clean(at)
+    assert db.stored(db.assessment(EDITION, *at.session_state["period"], create=False).id)["1.2"].value == "chair"

@@ -438,9 +438,11 @@ def current_assessment() -> AssessmentInfo | None:
         st.stop()
     key = _assessment_key()
     found = memo().get(ASSESSMENT_KEY)
-    # Looked up once per period once it exists; a missing one on every read (someone may create it meanwhile).
+    # Looked up once per period once it exists; a missing one once per run and after any write (someone may
+    # create it meanwhile), not for every component the form draws.
     if found is None or found[0] != key or found[1] is None:
-        found = (key, store().assessment(key[1], key[2], key[3], create=False))
+        found = (key, _read_once(("assessment", *key), lambda: store().assessment(key[1], key[2], key[3],
+                                                                                   create=False)))
         memo()[ASSESSMENT_KEY] = found
     return found[1]
 

@@ -532,11 +532,15 @@ class Store:
         """The assessment of ``edition_id`` for the period, created if missing (and ``create``)."""
         if quarter not in (1, 2, 3, 4):
             raise StorageError(f"quarter {quarter} is not 1 to 4")
-        with self._session.begin() as s:
-            found = s.scalar(select(Assessment).where(Assessment.edition_id == edition_id, Assessment.year == year,
-                                                      Assessment.quarter == quarter))
-            if found or not create:
+        where = (Assessment.edition_id == edition_id, Assessment.year == year, Assessment.quarter == quarter)
+        if not create:  # a read: no transaction to commit (a commit tells the page's readers to read again)
+            with self._session() as s:
+                found = s.scalar(select(Assessment).where(*where))
                 return _info(found) if found else None
+        with self._session.begin() as s:
+            found = s.scalar(select(Assessment).where(*where))
+            if found:
+                return _info(found)
             self.framework(edition_id)  # refuse an unknown edition before creating anything
             a = Assessment(edition_id=edition_id, year=year, quarter=quarter, due_date=due_date, created_at=_now())
             s.add(a)

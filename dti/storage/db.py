@@ -271,9 +271,19 @@ def alembic_config() -> Config:
     return cfg
 
 
+# Several app processes on one PostgreSQL each migrate when they first open it; started together they would
+# create the same tables at once (a duplicate-type error kills all but one). The first takes this lock for its
+# migration's transaction, the others wait for it (longer than the usual lock wait) and find the schema done.
+MIGRATION_LOCK_KEY = 0x647469  # "dti"
+MIGRATION_LOCK_WAIT = "120s"
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
     cfg = alembic_config()
     with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{MIGRATION_LOCK_WAIT}'")
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK_KEY})")
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
 

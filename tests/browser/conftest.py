@@ -109,16 +109,26 @@ def app_server(tmp_path_factory) -> Iterator[str]:
         stop(proc)
 
 
+# (Playwright, Chromium) of this test process. tests/scaleout/ imports the fixture below into its own conftest,
+# which makes a second fixture: a second sync_playwright() in the same process fails inside the first's running
+# loop, so both share this one, closed by whichever ends first (both end with the session).
+_CHROMIUM: list = []
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
+    if not _CHROMIUM:
+        pw = sync_playwright().start()
+        _CHROMIUM.append((pw, pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)))
+    try:
+        yield _CHROMIUM[0][1]
+    finally:
+        if _CHROMIUM:
+            pw, chromium = _CHROMIUM.pop()
             chromium.close()
+            pw.stop()
 
 
 @pytest.fixture

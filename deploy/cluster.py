@@ -302,6 +302,7 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - said in one line, never a traceback
         print(f"cluster not started: {exc}", file=sys.stderr)
         return 1
+    cluster.own_workdir = False  # the logs stay for whoever reads why a process ended
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     print(f"dti: {cluster.url}  (app processes {', '.join(cluster.app_urls)}; pids "
           f"{' '.join(map(str, cluster.app_pids))}; logs in {cluster.workdir})", flush=True)
@@ -314,6 +315,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     finally:
         cluster.stop()
+        print(f"stopped; logs in {cluster.workdir}", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -68,12 +68,26 @@ log = logging.getLogger("dti.app")
 
 def editions() -> tuple[dict[str, Framework], list[Problem]]:
     """Every valid edition under the frameworks folder and the problems of the others."""
-    return _load_editions(str(registry.frameworks_dir()))
+    folder = registry.frameworks_dir()
+    return _load_editions(str(folder), _folder_stamp(folder))
 
 
-@st.cache_resource(show_spinner=False)
-def _load_editions(folder: str) -> tuple[dict[str, Framework], list[Problem]]:
-    # Keyed by folder so DTI_FRAMEWORKS_DIR (tests, a province's own editions) gets its own cache entry.
+def _folder_stamp(folder: Path) -> tuple:
+    # Several app processes share the frameworks folder: an edition saved through another process is a new or
+    # changed file here, which reload_editions() in this process never heard of. The files' names, sizes and
+    # modification times key the parsed editions (a few stat calls per look-up).
+    try:
+        with os.scandir(folder) as entries:
+            return tuple(sorted((e.name, e.stat().st_mtime_ns, e.stat().st_size) for e in entries
+                                if e.name.endswith(".yaml")))
+    except OSError:  # no folder: load_all says so
+        return ()
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _load_editions(folder: str, stamp: tuple = ()) -> tuple[dict[str, Framework], list[Problem]]:
+    # Keyed by folder so DTI_FRAMEWORKS_DIR (tests, a province's own editions) gets its own cache entry, and by
+    # the folder's stamp so a file saved by another process is read.
     return registry.load_all(Path(folder))
 
 

@@ -109,24 +109,32 @@ def app_server(tmp_path_factory) -> Iterator[str]:
         stop(proc)
 
 
-# (Playwright, Chromium) of this test process. tests/scaleout/ imports the fixture below into its own conftest,
-# which makes a second fixture: a second sync_playwright() in the same process fails inside the first's running
-# loop, so both share this one, closed by whichever ends first (both end with the session).
+# (Playwright, Chromium) of this test process. pytest runs this file as its own module ("conftest") while test files
+# and tests/scaleout/conftest.py import it as tests.browser.conftest: two modules, two `browser` fixtures. A second
+# sync_playwright() in the process fails inside the first's running loop, so both use the list of the imported
+# module, closed by whichever fixture ends first (both end with the session).
 _CHROMIUM: list = []
+
+
+def _shared_chromium() -> list:
+    import tests.browser.conftest as imported
+
+    return imported._CHROMIUM
 
 
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
 
-    if not _CHROMIUM:
+    shared = _shared_chromium()
+    if not shared:
         pw = sync_playwright().start()
-        _CHROMIUM.append((pw, pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)))
+        shared.append((pw, pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)))
     try:
-        yield _CHROMIUM[0][1]
+        yield shared[0][1]
     finally:
-        if _CHROMIUM:
-            pw, chromium = _CHROMIUM.pop()
+        if shared:
+            pw, chromium = shared.pop()
             chromium.close()
             pw.stop()
 

@@ -155,29 +155,37 @@ def test_a_user_stays_logged_in_when_their_process_stops(cluster, page, screensh
     for index in range(len(cluster.apps)):
         cluster.start_app(index)  # a process stopped by an earlier try of this test
     log_in(page, f"{cluster.url}/assessment")
+    # Someone at work on the form (its first run done), not a page still loading, when the process stops.
+    expect(answer_box(page, "1.2")).to_be_visible(timeout=30_000)
+    wait_for_app(page)
     served = upstreams_by_node(cluster)[node_of(page)]
     assert len(served) == 1, served
     stopped = next(i for i, app in enumerate(cluster.apps) if app.url.removeprefix("http://") in served)
+    opened: list = []  # websockets the page opens from now on
+    page.on("websocket", lambda socket: opened.append(socket))
     try:
         cluster.stop_app(stopped)
         # The page's websocket breaks; the page reconnects through nginx, which now sends it to the other process
-        # (its health check, then its websocket), where the log-in cookie finds the log-in in the database.
+        # (its health check, then a new websocket).
         other = {app.url.removeprefix("http://") for app in cluster.apps} - served
-        for _ in range(120):
-            if upstreams_by_node(cluster)[node_of(page)] & other:
+        for _ in range(240):
+            if opened and upstreams_by_node(cluster)[node_of(page)] & other:
                 break
-            page.wait_for_timeout(500)
-        assert upstreams_by_node(cluster)[node_of(page)] & other, "the page did not reconnect to the other process"
-        screenshot("scaleout-reconnected")
-        # The reconnected page may show the home page rather than the page it was on (a Streamlit process's first
-        # run of a page, as after a restart); the sidebar's link opens the form in the same (new) session.
-        expect(page.locator('[data-testid="stMain"] h1')).to_be_visible(timeout=60_000)
+            page.wait_for_timeout(250)
+        assert opened and upstreams_by_node(cluster)[node_of(page)] & other, "the page did not reconnect"
+        # The reconnected page shows what it showed until its next action, which runs on the other process: the
+        # log-in cookie finds the log-in in the database there.
+        sidebar = page.locator('[data-testid="stSidebar"]')
+        main = page.locator('[data-testid="stMain"]')
+        page.wait_for_timeout(1000)
+        sidebar.get_by_role("link", name="Tổng quan").click()
         wait_for_app(page)
-        if not answer_box(page, "1.2").count():
-            page.locator('[data-testid="stSidebar"]').get_by_role("link", name="Tự đánh giá").click()
-            wait_for_app(page)
+        expect(main.get_by_role("heading", name="Tổng quan")).to_be_visible(timeout=30_000)
+        expect(sidebar).to_contain_text(SIGNED_IN)
+        screenshot("scaleout-reconnected")
+        sidebar.get_by_role("link", name="Tự đánh giá").click()
+        wait_for_app(page)
         choose_level(page, "1.2", label("1.2", "chair"))  # a write: only a logged-in coordinator may make it
         assert stored_value(cluster.env['DTI_DATABASE_URL'], "1.2") == "chair"
-        expect(page.locator('[data-testid="stSidebar"]')).to_contain_text(SIGNED_IN)
     finally:
         cluster.start_app(stopped)

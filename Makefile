@@ -34,12 +34,13 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(VENV)/bin/python
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $(VENV)/.runtime $@
 
-# Debian's chromium (driven by Playwright for the browser tests; never a downloaded browser) and
-# PostgreSQL (the storage tests start their own server on loopback).
+# Debian's chromium (driven by Playwright for the browser tests; never a downloaded browser),
+# PostgreSQL (the storage tests start their own server on loopback) and nginx (deploy/cluster.py and the
+# scale-out tests run it unprivileged in front of several app processes).
 system-deps:
-	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ] || [ ! -d /usr/lib/postgresql ] || [ ! -x /usr/bin/pdftotext ]; then \
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ] || [ ! -d /usr/lib/postgresql ] || [ ! -x /usr/bin/pdftotext ] || [ ! -x /usr/sbin/nginx ]; then \
 		$(SUDO) apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium chromium-driver postgresql poppler-utils >/dev/null; \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium chromium-driver postgresql poppler-utils nginx >/dev/null; \
 	fi
 
 clean:

@@ -121,13 +121,27 @@ def _forget_this_run(*kinds: str) -> None:
 
 def editions() -> tuple[dict[str, Framework], list[Problem]]:
     """Every valid edition under the frameworks folder and the problems of the others."""
-    folder = str(registry.frameworks_dir())
-    return _once_per_run(("editions", folder), lambda: _load_editions(folder))
+    folder = registry.frameworks_dir()
+    # once per run: the folder's stamp (a few stat calls) and the cache look-up, not for every question asked
+    return _once_per_run(("editions", str(folder)), lambda: _load_editions(str(folder), _folder_stamp(folder)))
 
 
-@st.cache_resource(show_spinner=False)
-def _load_editions(folder: str) -> tuple[dict[str, Framework], list[Problem]]:
-    # Keyed by folder so DTI_FRAMEWORKS_DIR (tests, a province's own editions) gets its own cache entry.
+def _folder_stamp(folder: Path) -> tuple:
+    # Several app processes share the frameworks folder: an edition saved through another process is a new or
+    # changed file here, which reload_editions() in this process never heard of. The files' names, sizes and
+    # modification times key the parsed editions (a few stat calls per look-up).
+    try:
+        with os.scandir(folder) as entries:
+            return tuple(sorted((e.name, e.stat().st_mtime_ns, e.stat().st_size) for e in entries
+                                if e.name.endswith(".yaml")))
+    except OSError:  # no folder: load_all says so
+        return ()
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _load_editions(folder: str, stamp: tuple = ()) -> tuple[dict[str, Framework], list[Problem]]:
+    # Keyed by folder so DTI_FRAMEWORKS_DIR (tests, a province's own editions) gets its own cache entry, and by
+    # the folder's stamp so a file saved by another process is read.
     return registry.load_all(Path(folder))
 
 

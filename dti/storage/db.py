@@ -219,7 +219,23 @@ def make_engine(url: str) -> Engine:
         # libpq waits for an unreachable server as long as the OS does (minutes); a lock as long as its holder.
         connect_args = {"connect_timeout": CONNECT_TIMEOUT_SECONDS,
                         "options": f"-c lock_timeout={LOCK_WAIT_SECONDS * 1000}"}
-    return create_engine(url, pool_pre_ping=True, connect_args=connect_args, **_ENGINE_OPTIONS)
+    return create_engine(url, pool_pre_ping=True, connect_args=connect_args, **_pool_options(), **_ENGINE_OPTIONS)
+
+
+# Connections each app process may hold (SQLAlchemy's defaults: 5, plus 10 more at a peak). Several processes
+# share one PostgreSQL's max_connections (100 by default): processes × (size + overflow) must stay below it.
+POOL_SETTINGS = {"pool_size": "DTI_DB_POOL_SIZE", "max_overflow": "DTI_DB_MAX_OVERFLOW"}
+
+
+def _pool_options() -> dict[str, int]:
+    options = {}
+    for option, variable in POOL_SETTINGS.items():
+        raw = os.environ.get(variable, "").strip()
+        if raw:
+            if not raw.isdigit() or (option == "pool_size" and int(raw) < 1):
+                raise ValueError(f"{variable} must be a whole number (at least 1 for the pool size), not {raw!r}")
+            options[option] = int(raw)
+    return options
 
 
 def file_identity(engine: Engine) -> FileIdentity | None:
@@ -271,9 +287,19 @@ def alembic_config() -> Config:
     return cfg
 
 
+# Several app processes on one PostgreSQL each migrate when they first open it; started together they would
+# create the same tables at once (a duplicate-type error kills all but one). The first takes this lock for its
+# migration's transaction, the others wait for it (longer than the usual lock wait) and find the schema done.
+MIGRATION_LOCK_KEY = 0x647469  # "dti"
+MIGRATION_LOCK_WAIT = "120s"
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
     cfg = alembic_config()
     with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{MIGRATION_LOCK_WAIT}'")
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK_KEY})")
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
 

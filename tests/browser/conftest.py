@@ -109,16 +109,34 @@ def app_server(tmp_path_factory) -> Iterator[str]:
         stop(proc)
 
 
+# (Playwright, Chromium) of this test process. pytest runs this file as its own module ("conftest") while test files
+# and tests/scaleout/conftest.py import it as tests.browser.conftest: two modules, two `browser` fixtures. A second
+# sync_playwright() in the process fails inside the first's running loop, so both use the list of the imported
+# module, closed by whichever fixture ends first (both end with the session).
+_CHROMIUM: list = []
+
+
+def _shared_chromium() -> list:
+    import tests.browser.conftest as imported
+
+    return imported._CHROMIUM
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
+    shared = _shared_chromium()
+    if not shared:
+        pw = sync_playwright().start()
+        shared.append((pw, pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)))
+    try:
+        yield shared[0][1]
+    finally:
+        if shared:
+            pw, chromium = shared.pop()
             chromium.close()
+            pw.stop()
 
 
 @pytest.fixture

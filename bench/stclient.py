@@ -92,6 +92,7 @@ class StreamlitSession:
     widgets: dict[str, Widget] = field(default_factory=dict)  # by widget id
     values: dict[str, WidgetState] = field(default_factory=dict)  # by widget id: what the browser would send
     tab_paths: dict[tuple[int, ...], str] = field(default_factory=dict)  # delta path of stateful tabs → widget id
+    warnings: list[str] = field(default_factory=list)  # st.warning texts of the last request's runs
     timezone: str = "Asia/Ho_Chi_Minh"
     locale: str = "vi-VN"
 
@@ -176,6 +177,7 @@ class StreamlitSession:
     async def _until_finished(self) -> tuple[str, list[str]]:
         """Read messages until the run chain's final script_finished; keep its widgets, collect its errors."""
         errors: list[str] = []
+        self.warnings = []
         seen: set[str] = set()
         fragments: list[str] = []  # of the current run; empty for a whole-page run
         while True:
@@ -229,6 +231,8 @@ class StreamlitSession:
             errors.append(f"exception: {element.exception.type}: {element.exception.message}"[:ERROR_TEXT_CHARS])
         elif kind == "alert" and element.alert.format == element.alert.ERROR:
             errors.append(f"st.error: {element.alert.body}"[:ERROR_TEXT_CHARS])
+        elif kind == "alert" and element.alert.format == element.alert.WARNING:
+            self.warnings.append(element.alert.body)
         elif kind in WIDGET_KINDS:
             proto = getattr(element, kind)
             self._keep(Widget(proto.id, user_key_from_element_id(proto.id), kind, proto, delta.fragment_id,

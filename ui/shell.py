@@ -106,6 +106,8 @@ def run(pages: list[tuple[str, st.Page]], lang: str) -> None:
         sections.setdefault("", []).append(st.Page(_not_found_page, title=t("polish.not_found_title", lang),
                                                    url_path=unknown, visibility="hidden"))
     current_page = st.navigation(sections, expanded=True)  # every page visible: no "View more" fold
+    if state.renew_form_if_reconnected():
+        st.warning(t("reconnect.form_renewed", lang), icon=":material/sync_problem:")
     ui_lang.mark_routed()
     try:
         current_page.run()

@@ -21,6 +21,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+from streamlit.runtime.state.common import user_key_from_element_id
+from streamlit.runtime.state.session_state_proxy import get_session_state
 
 from dti.framework import registry
 from dti.framework.model import Framework
@@ -66,6 +68,7 @@ SEEN_KEY = "seen_versions"  # (url, edition, year, quarter, code) → version of
 FORM_SCOPE_KEY = "form_scope"  # ((url, edition, year, quarter, user, role), counter): see form_scope()
 EVIDENCE_SETTINGS_KEY = "evidence_settings"
 UNSAVED_KEY = "unsaved"  # code → the answer a storage fault kept from being saved, shown again until saved
+FIRST_RUN_DONE_KEY = "first_run_done"  # in ui.memo: this session has run once (see renew_form_if_reconnected)
 RUN_KEY = "this_run"  # (the run's token, {what: value}): see this_run()
 
 log = logging.getLogger("dti.app")
@@ -498,6 +501,32 @@ def _new_form_scope() -> None:
     scope = memo().get(FORM_SCOPE_KEY)
     if scope is not None:
         memo()[FORM_SCOPE_KEY] = (scope[0], scope[1] + 1)
+
+
+_FORM_WIDGET_KEY = re.compile(r"c\d*_.+_(value|evidence|note|a|b|none|part_.+)")  # ui.forms.key's shape
+
+
+def renew_form_if_reconnected() -> bool:
+    """True once, in this session's first run, when the browser sent values of the form's widgets.
+
+    A browser has such values only if it drew the form in a session this server no longer has: the app process
+    that held it stopped or restarted, and the page reconnected. Streamlit calls no on_change callback in a new
+    session, so an answer chosen at that moment would show in its field without being saved. The form is drawn
+    afresh from storage instead (new widget keys: what the browser holds is not taken), and the page says so.
+    """
+    remembered = memo()
+    if remembered.get(FIRST_RUN_DONE_KEY):
+        return False
+    remembered[FIRST_RUN_DONE_KEY] = True
+    try:  # Streamlit keeps the values the browser sent by widget id, whose end is the widget's key
+        sent = list(get_session_state()._state._new_widget_state.states)
+    except AttributeError:  # another Streamlit version: nothing to compare
+        return False
+    if not any(_FORM_WIDGET_KEY.fullmatch(user_key_from_element_id(wid) or "") for wid in sent):
+        return False
+    form_scope()
+    _new_form_scope()
+    return True
 
 
 def period_is_empty() -> bool:

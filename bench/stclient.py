@@ -19,6 +19,7 @@ or when no final finish arrives within the timeout: never a hang.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -37,6 +38,13 @@ FINAL = {ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCC
          ForwardMsg.FINISHED_WITH_COMPILE_ERROR}
 MAX_MESSAGE_BYTES = 64 * 1024 * 1024  # a page's single message (a chart, a report) can be several MB
 ERROR_TEXT_CHARS = 300
+
+
+def run_sync(coroutine):
+    """``asyncio.run(coroutine)`` in a thread of its own: callable where an event loop already runs in this thread
+    (a test process that has used Playwright's sync API runs one for its whole life)."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 class SessionError(Exception):

@@ -5,14 +5,12 @@ among sessions. One app server (serve.py, as ``make run``) on a temporary SQLite
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 from apptest_support import all_rules_dir
 
 from bench import servers
 from bench.load import Agency, assign, check_saved, level_components
-from bench.stclient import SessionError, StreamlitSession
+from bench.stclient import SessionError, StreamlitSession, run_sync
 from dti.framework.validation import load_framework_file
 from dti.storage import Store
 
@@ -72,7 +70,7 @@ def test_answers_typed_in_vietnamese_are_saved_and_a_refusal_is_an_error(app, tm
         finally:
             await session.close()
 
-    asyncio.run(scenario())
+    run_sync(scenario())
     answers = stored(database_url, tmp_path / "frameworks")
     assert sorted(answers) == ["1.1", "1.3", "2.3"]
     assert answers["1.1"].value == "half"  # the option shown as 'Một nửa (5)'
@@ -98,7 +96,7 @@ def test_a_server_gone_mid_session_is_an_error_not_a_hang(app):
         with pytest.raises(SessionError):
             await StreamlitSession.connect(server.url, timeout=5)
 
-    asyncio.run(scenario())
+    run_sync(scenario())
 
 
 def test_sessions_get_disjoint_components_within_one_tab():

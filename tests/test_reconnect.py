@@ -6,12 +6,10 @@ the two-process test of issue 13). Driven over Streamlit's own protocol (bench/s
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 
 from bench import servers
-from bench.stclient import StreamlitSession
+from bench.stclient import StreamlitSession, run_sync
 from dti.framework import registry
 from dti.storage import Store
 
@@ -75,7 +73,7 @@ def test_a_choice_sent_to_a_new_session_is_not_shown_as_saved_and_the_page_says_
         finally:
             await after.close()
 
-    warnings, shown = asyncio.run(scenario())
+    warnings, shown = run_sync(scenario())
     assert stored_value(database_url, "1.1") == "deputy"  # the choice that reached no callback was not saved …
     assert any("kết nối" in w.lower() and "chọn lại" in w for w in warnings), warnings  # … and the page says so
     assert list(shown.values()) == [label("1.1", "deputy")], shown  # the field shows what is stored

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -64,6 +66,25 @@ def db(tmp_path, monkeypatch):
     store = Store.open(url)
     yield store
     store.close()
+
+
+COPY_EDITION = "dti-2022-copy"  # the 2022 edition under another id: the same codes, so a leak lands on the same code
+
+
+@pytest.fixture
+def two_editions(tmp_path, monkeypatch) -> Path:
+    """A frameworks folder with the 2022 edition and a copy of it (``COPY_EDITION``), used by the app."""
+    folder = tmp_path / "frameworks"
+    folder.mkdir()
+    source = registry.DEFAULT_FRAMEWORKS_DIR / "dti-2022-province.yaml"
+    shutil.copy(source, folder / source.name)
+    text = source.read_text(encoding="utf-8")
+    text = re.sub(r"(?m)^id: .*$", f"id: {COPY_EDITION}", text)
+    text = re.sub(r"(?m)^title_vi: .*$", "title_vi: Bản sao để thử", text)
+    text = re.sub(r"(?m)^title_en: .*$", "title_en: Test copy", text)
+    (folder / f"{COPY_EDITION}.yaml").write_text(text, encoding="utf-8")
+    monkeypatch.setenv("DTI_FRAMEWORKS_DIR", str(folder))
+    return folder
 
 
 @pytest.fixture(autouse=True)

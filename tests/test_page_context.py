@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-from pathlib import Path
 
 import pytest
+from conftest import COPY_EDITION
 from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
@@ -26,7 +25,7 @@ from tests.apptest_support import APP, assert_clean, form_widget, isolate, metri
 
 COORD = Actor("coord", "coordinator")
 EDITION = "dti-2022-province"
-COPY = "dti-2022-copy"  # a second scorable edition with the same component codes
+COPY = COPY_EDITION
 
 
 @pytest.fixture(autouse=True)
@@ -34,27 +33,8 @@ def own_database(tmp_path, monkeypatch):
     isolate(tmp_path, monkeypatch)
 
 
-@pytest.fixture
-def db(tmp_path):
-    store = Store.open(f"sqlite:///{tmp_path / 'dti.sqlite'}")
-    yield store
-    store.close()
 
 
-@pytest.fixture
-def two_editions(tmp_path, monkeypatch) -> Path:
-    """The 2022 edition and a copy of it under another id: same codes, so a leak would land on the same code."""
-    folder = tmp_path / "frameworks"
-    folder.mkdir()
-    source = registry.DEFAULT_FRAMEWORKS_DIR / f"{EDITION}.yaml"
-    shutil.copy(source, folder / source.name)
-    text = source.read_text(encoding="utf-8")
-    text = re.sub(r"(?m)^id: .*$", f"id: {COPY}", text)
-    text = re.sub(r"(?m)^title_vi: .*$", "title_vi: Bản sao để thử", text)
-    text = re.sub(r"(?m)^title_en: .*$", "title_en: Test copy", text)
-    (folder / f"{COPY}.yaml").write_text(text, encoding="utf-8")
-    monkeypatch.setenv("DTI_FRAMEWORKS_DIR", str(folder))
-    return folder
 
 
 FORM_KEY = re.compile(r"c\d*_(.+)_(value|evidence|note|a|b|none|part_.+)")

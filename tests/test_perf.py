@@ -6,12 +6,10 @@ language, user or session.
 from __future__ import annotations
 
 import gc
-import re
-import shutil
 import tomllib
-from pathlib import Path
 
 import pytest
+from conftest import COPY_EDITION
 from streamlit import config as st_config
 from streamlit.testing.v1 import AppTest
 
@@ -23,7 +21,7 @@ from tests.apptest_support import APP, assert_clean, form_widget, isolate, metri
 
 COORD = Actor("coord", "coordinator")
 EDITION = "dti-2022-province"
-COPY = "dti-2022-copy"  # same component codes as EDITION: a leak would land on the same code
+COPY = COPY_EDITION
 
 
 # --- garbage collection ------------------------------------------------------------------------------------------
@@ -67,25 +65,8 @@ def own_database(tmp_path, monkeypatch):
     isolate(tmp_path, monkeypatch)
 
 
-@pytest.fixture
-def db(tmp_path):
-    store = Store.open(f"sqlite:///{tmp_path / 'dti.sqlite'}")
-    yield store
-    store.close()
 
 
-@pytest.fixture
-def two_editions(tmp_path, monkeypatch) -> Path:
-    folder = tmp_path / "frameworks"
-    folder.mkdir()
-    source = registry.DEFAULT_FRAMEWORKS_DIR / f"{EDITION}.yaml"
-    shutil.copy(source, folder / source.name)
-    text = re.sub(r"(?m)^id: .*$", f"id: {COPY}", source.read_text(encoding="utf-8"))
-    text = re.sub(r"(?m)^title_en: .*$", "title_en: Test copy", re.sub(r"(?m)^title_vi: .*$", "title_vi: Bản sao",
-                                                                        text))
-    (folder / f"{COPY}.yaml").write_text(text, encoding="utf-8")
-    monkeypatch.setenv("DTI_FRAMEWORKS_DIR", str(folder))
-    return folder
 
 
 def _open(lang: str = "vi", period: tuple[int, int] = (2026, 4), actor: Actor | None = None) -> AppTest:

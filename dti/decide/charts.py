@@ -179,7 +179,7 @@ def figure_svg(fig, css_class: str = "chart") -> str:
                   count=1)
 
 
-APP_FONT_PT = 9.0
+APP_FONT_PT = 12.0  # drawn about 1:1 in its column: an SVG unit (pt) becomes a CSS pixel
 
 
 def _number_axis(axis, lang: str, digits: int = 1) -> None:
@@ -268,7 +268,7 @@ def _gauge_svg(dti: float, title: str, lang: str) -> str:
 @lru_cache(maxsize=SVG_CACHE_SIZE)
 def _hbars_svg(labels: tuple[str, ...], values: tuple[float | None, ...], lowest: int | None, title: str,
                lang: str) -> str:
-    with svg_figure((6.0, 0.5 + 0.42 * len(labels)), APP_FONT_PT) as fig:
+    with svg_figure((6.0, 0.6 + 0.5 * len(labels)), APP_FONT_PT) as fig:
         ax = fig.add_subplot()
         ys = list(range(len(labels)))
         bars = ax.barh(ys, [v or 0.0 for v in values], height=0.7,
@@ -291,7 +291,7 @@ def _hbars_svg(labels: tuple[str, ...], values: tuple[float | None, ...], lowest
 @lru_cache(maxsize=SVG_CACHE_SIZE)
 def _radar_svg(labels: tuple[str, ...], values: tuple[float, ...], title: str, lang: str) -> str:
     angles = [2 * math.pi * i / len(labels) for i in range(len(labels))]
-    with svg_figure((6.0, 5.0), APP_FONT_PT) as fig:
+    with svg_figure((6.0, 5.6), APP_FONT_PT) as fig:
         ax = fig.add_subplot(projection="polar")
         ax.set_theta_zero_location("N")
         ax.set_theta_direction(-1)
@@ -312,7 +312,7 @@ def _radar_svg(labels: tuple[str, ...], values: tuple[float, ...], title: str, l
 @lru_cache(maxsize=SVG_CACHE_SIZE)
 def _vbars_svg(labels: tuple[str, ...], values: tuple[float | None, ...], lowest: int | None, title: str,
                lang: str) -> str:
-    with svg_figure((6.4, 2.8), APP_FONT_PT) as fig:
+    with svg_figure((11.0, 3.4), APP_FONT_PT) as fig:
         ax = fig.add_subplot()
         xs = list(range(len(labels)))
         bars = ax.bar(xs, [v or 0.0 for v in values], width=0.6, color=[LOW if i == lowest else BAR for i in xs])

@@ -32,8 +32,11 @@ from dti.storage import Store, auth
 
 # When each page is complete: its last elements are on screen (a JavaScript predicate).
 COMPLETE = {
-    # gauge, main-index bars, radar and pillars drawn, and the table of points at stake
-    "results": """() => document.querySelectorAll('[data-testid="stMain"] .js-plotly-plot').length >= 4
+    # gauge, main-index bars, radar and pillars drawn (Plotly, or the static SVG images decoded), and the table of
+    # points at stake
+    "results": """() => (document.querySelectorAll('[data-testid="stMain"] .js-plotly-plot').length >= 4
+                  || [...document.querySelectorAll('[data-testid="stMain"] [data-testid="stImage"] img')]
+                     .filter(e => e.complete && e.naturalWidth > 0).length >= 4)
                   && [...document.querySelectorAll('[data-testid="stMain"] [data-testid="stDataFrame"]')]
                      .some(e => e.offsetParent !== null)""",
     "assessment": "() => document.querySelector('.st-key-c_1-1_value') !== null",

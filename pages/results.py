@@ -7,6 +7,7 @@ from dti.decide import charts
 from dti.i18n import fmt_number, fmt_points, t
 from dti.scoring.engine import score
 from ui import appraisal as appraisal_ui
+from ui import charts as chart_ui
 from ui import context, decide, state, widgets
 from ui import lang as ui_lang
 
@@ -17,8 +18,10 @@ result = score(fw, state.get_responses())
 st.title(t("results.title", lang))
 context.show(fw, lang)
 st.caption(widgets.basis_caption(result, lang))
+interactive = chart_ui.interactive_toggle(lang, key="r_interactive")
 gauge, figures = st.columns([1, 2])
-gauge.plotly_chart(charts.dti_gauge(result, lang), key="r_gauge")
+chart_ui.show(gauge, interactive, lambda: charts.dti_gauge(result, lang), lambda: charts.dti_gauge_svg(result, lang),
+              key="r_gauge")
 figures.metric(t("common.dti", lang), fmt_number(result.dti, lang))
 figures.metric(t("common.dti_points", lang, top=fmt_points(result.max_points, lang)),
                fmt_points(round(result.points, 2), lang))
@@ -33,9 +36,12 @@ with st.container(key="r_lowest"):
 decide.band_panel(fw, state.get_responses(), result, lang, key="r_band", appraised=decide.appraised_codes())
 
 bars, radar = st.columns(2)
-bars.plotly_chart(charts.main_index_bars(fw, result, lang), key="r_mains")
-radar.plotly_chart(charts.radar(fw, result, lang), key="r_radar")
-st.plotly_chart(charts.pillar_bars(fw, result, lang), key="r_pillars")
+chart_ui.show(bars, interactive, lambda: charts.main_index_bars(fw, result, lang),
+              lambda: charts.main_index_bars_svg(fw, result, lang), key="r_mains")
+chart_ui.show(radar, interactive, lambda: charts.radar(fw, result, lang), lambda: charts.radar_svg(fw, result, lang),
+              key="r_radar")
+chart_ui.show(st, interactive, lambda: charts.pillar_bars(fw, result, lang),
+              lambda: charts.pillar_bars_svg(fw, result, lang), key="r_pillars")
 
 st.subheader(t("results.at_stake", lang))
 st.caption(t("results.at_stake_help", lang))

@@ -74,3 +74,12 @@ def all_rules_dir(tmp_path: Path) -> Path:
     folder.mkdir()
     shutil.copy(TESTS / "data" / "all-rules.yaml", folder / "all-rules.yaml")
     return folder
+
+
+def svg_of(url: str) -> str:
+    """The SVG text of an ``st.image`` shown from an SVG string (Streamlit sends it as a base64 data URI)."""
+    import base64
+
+    prefix = "data:image/svg+xml;base64,"
+    assert url.startswith(prefix), url[:60]
+    return base64.b64decode(url[len(prefix):]).decode("utf-8")

@@ -21,7 +21,7 @@ from dti.framework import registry
 from dti.i18n import name
 from dti.scoring.engine import score
 from dti.storage import Actor, Store
-from tests.apptest_support import APP, assert_clean, form_widget, isolate, metric
+from tests.apptest_support import APP, assert_clean, form_widget, isolate, metric, svg_of
 
 COORD = Actor("coord", "coordinator")
 EDITION = "dti-2022-province"
@@ -245,6 +245,8 @@ def test_with_nothing_answered_no_page_names_a_lowest_index_a_rank_or_a_red_bar(
     assert any(i.value.startswith("Chưa có chỉ số thành phần nào được trả lời") for i in results.info)
     for chart in results.get("plotly_chart"):
         assert charts.LOW not in chart.proto.spec and "⬇" not in chart.proto.spec
+    svgs = [svg_of(url) for image in results.image for url in image.value]  # the charts' default form
+    assert svgs and all(charts.LOW not in svg and "⬇" not in svg for svg in svgs)
 
     coordinator = _open("coordinator")
     assert metric(coordinator, "Chỉ số chính thấp nhất") == "—"

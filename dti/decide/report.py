@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import html
 import io
-import re
 import textwrap
-import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
+from dti.decide import charts
 from dti.decide.goalseek import GoalPlan
 from dti.decide.peers import RankEstimate
 from dti.decide.scenarios import ScenarioResult
@@ -83,21 +82,16 @@ def _esc(text) -> str:
 CHART_SIZE_IN = (7.4, 2.35)  # 188 × 60 mm: the printable width of A4 with the page margins, drawn at 1:1
 CHART_FONT_PT = 7.5
 NOW_COLOUR, SCENARIO_COLOUR = "#1f77b4", "#2ca02c"
-# rc_context swaps matplotlib's process-wide settings: two sessions drawing at once would restore each other's.
-_RC_LOCK = threading.Lock()
 
 
 def main_index_svg(data: ReportData) -> str:
     """The main indices (and the scenario's) as bars in a static SVG whose labels stay text.
 
     A static figure serves the report's purpose (read on screen, printed, opened offline) without a script: the
-    earlier Plotly chart inlined 4.8 MB of plotly.js. Text is written as SVG text, not paths, so it is sharp at
-    any zoom, selectable and searchable in the printed PDF. Names wrap onto short lines under their bars.
+    earlier Plotly chart inlined 4.8 MB of plotly.js. Drawn through the app's one SVG path (``charts.svg_figure``:
+    text stays SVG text, escaped). Names wrap onto short lines under their bars.
     """
-    import matplotlib
-    from matplotlib.figure import Figure  # no pyplot: no global state, safe in the app's threads
     from matplotlib.ticker import FuncFormatter
-
 
     fw, lang, r = data.fw, data.lang, data.result
     mains = fw.scored_main_indices
@@ -105,10 +99,7 @@ def main_index_svg(data: ReportData) -> str:
     if data.scenario is not None:
         series.append(("scenario", data.scenario.name, SCENARIO_COLOUR, data.scenario.result))
     width = 0.8 / len(series)
-    settings = {"svg.fonttype": "none", "font.family": ["DejaVu Sans"], "font.size": CHART_FONT_PT,
-                "svg.hashsalt": "dti-report", "text.parse_math": False}  # text stays text; '$' in a name is not math
-    with _RC_LOCK, matplotlib.rc_context(settings):
-        fig = Figure(figsize=CHART_SIZE_IN)
+    with charts.svg_figure(CHART_SIZE_IN, CHART_FONT_PT) as fig:
         ax = fig.add_subplot()
         for i, (kind, label, colour, result) in enumerate(series):
             values = [result.main_indices[m.code].value for m in mains]
@@ -131,12 +122,8 @@ def main_index_svg(data: ReportData) -> str:
             ax.legend(loc="lower right", bbox_to_anchor=(1, 1), ncols=len(series), frameon=False,
                       borderaxespad=0.2)
         fig.tight_layout(pad=0.3)
-        buf = io.StringIO()
-        fig.savefig(buf, format="svg", metadata={"Date": None})
-    svg = buf.getvalue()
-    svg = svg[svg.index("<svg"):]  # no XML prolog or DOCTYPE inside the HTML
-    # Scales with the page (same proportions), so the 1:1 size above is what prints on A4.
-    return re.sub(r'<svg([^>]*?) width="[^"]+" height="[^"]+"', r'<svg\1 class=chart role=img', svg, count=1)
+        # Scales with the page (same proportions), so the 1:1 size above is what prints on A4.
+        return charts.figure_svg(fig)
 
 
 def html_report(data: ReportData) -> str:

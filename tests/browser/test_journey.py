@@ -62,7 +62,7 @@ def test_answer_two_main_indices_see_estimate_and_weakest_then_english(own_serve
     lowest = fw.main_index_by_code[expected.lowest_main_indices[0]]
     highlight = page.locator(".st-key-r_lowest").inner_text()
     assert f"Thấp nhất: {lowest.name_vi} {fmt_number(expected.main_indices[lowest.code].value)}" in highlight
-    page.locator('[data-testid="stPlotlyChart"]').first.wait_for()
+    page.locator('[data-testid="stImage"] img').first.wait_for()  # the charts, static SVG by default
     screenshot("journey-3-results-vi")
 
     page.locator(".st-key-lang_toggle").get_by_text("English").click()
@@ -71,7 +71,7 @@ def test_answer_two_main_indices_see_estimate_and_weakest_then_english(own_serve
     assert "lang=en" in page.url
     assert metric_value(page, "Estimated DTI") == fmt_number(expected.dti, "en")
     assert f"Lowest: {lowest.name_en}" in page.locator(".st-key-r_lowest").inner_text()
-    page.locator('[data-testid="stPlotlyChart"]').first.wait_for()
+    page.locator('[data-testid="stImage"] img').first.wait_for()  # the charts, static SVG by default
     screenshot("journey-4-results-en")
 
 

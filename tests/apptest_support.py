@@ -12,6 +12,7 @@ from dti.framework import registry
 
 APP = str(registry.REPO_ROOT / "app.py")
 TESTS = Path(__file__).resolve().parent
+COPY_EDITION = "dti-2022-copy"  # the 2022 edition under another id (two_editions): a leak lands on the same code
 
 
 def open_page(page: str | None = None, lang: str = "vi") -> AppTest:

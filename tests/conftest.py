@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from apptest_support import COPY_EDITION
 from pg import server as postgres_server
 
 from dti.framework import registry
@@ -66,9 +67,6 @@ def db(tmp_path, monkeypatch):
     store = Store.open(url)
     yield store
     store.close()
-
-
-COPY_EDITION = "dti-2022-copy"  # the 2022 edition under another id: the same codes, so a leak lands on the same code
 
 
 @pytest.fixture

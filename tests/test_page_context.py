@@ -12,7 +12,6 @@ import json
 import re
 
 import pytest
-from conftest import COPY_EDITION
 from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
@@ -21,7 +20,7 @@ from dti.framework import registry
 from dti.i18n import name
 from dti.scoring.engine import score
 from dti.storage import Actor, Store
-from tests.apptest_support import APP, assert_clean, form_widget, isolate, metric, svg_of
+from tests.apptest_support import APP, COPY_EDITION, assert_clean, form_widget, isolate, metric, svg_of
 
 COORD = Actor("coord", "coordinator")
 EDITION = "dti-2022-province"

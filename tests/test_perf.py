@@ -9,7 +9,6 @@ import gc
 import tomllib
 
 import pytest
-from conftest import COPY_EDITION
 from streamlit import config as st_config
 from streamlit.testing.v1 import AppTest
 
@@ -17,7 +16,7 @@ from dti.framework import registry
 from dti.i18n import t
 from dti.storage import Actor, Store
 from dti.storage.repo import Store as RepoStore
-from tests.apptest_support import APP, assert_clean, form_widget, isolate, metric
+from tests.apptest_support import APP, COPY_EDITION, assert_clean, form_widget, isolate, metric
 
 COORD = Actor("coord", "coordinator")
 EDITION = "dti-2022-province"

@@ -42,6 +42,10 @@ BROWSER_RERUNS = 2
 
 def pytest_collection_modifyitems(items) -> None:
     for item in items:
+        # A test that drives Chromium is a browser test whether or not its module says so (the log-in tests did
+        # not, and so were never retried).
+        if not item.get_closest_marker("browser") and {"page", "browser"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.browser)
         if item.get_closest_marker("browser") and not item.get_closest_marker("flaky"):
             item.add_marker(pytest.mark.flaky(reruns=BROWSER_RERUNS, reruns_delay=1))
 
